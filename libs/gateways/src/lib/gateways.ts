@@ -1,0 +1,3 @@
+export function gateways(): string {
+  return 'gateways';
+}

@@ -1,0 +1,3 @@
+export function queues(): string {
+  return 'queues';
+}

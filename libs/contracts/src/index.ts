@@ -1,1 +1,4 @@
-export * from './lib/contracts';
+export * from './lib/common';
+export * from './lib/auth';
+export * from './lib/merchants';
+export * from './lib/audit';

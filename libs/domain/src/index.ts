@@ -1,1 +1,3 @@
-export * from './lib/domain';
+export * from './lib/ids';
+export * from './lib/canonical-json';
+export * from './lib/diff';

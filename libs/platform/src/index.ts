@@ -1,1 +1,6 @@
-export * from './lib/platform';
+export * from './lib/config';
+export * from './lib/duration';
+export * from './lib/logger';
+export * from './lib/redis';
+export * from './lib/request-context';
+export * from './lib/passwords';

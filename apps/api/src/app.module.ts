@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { type Infra, InfraModule } from './core/infra/infra.module';
+import { HealthModule } from './health/health.module';
+import { MerchantsModule } from './merchants/merchants.module';
+import { MetricsController } from './metrics/metrics.controller';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(infra: Infra): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfraModule.forRoot(infra), AuditModule, AuthModule, MerchantsModule, UsersModule, HealthModule],
+      controllers: [MetricsController],
+    };
+  }
+}

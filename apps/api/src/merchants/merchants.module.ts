@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DeveloperController } from '../developer/developer.controller';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { MerchantsController } from './merchants.controller';
+import { MerchantsRepository } from './merchants.repository';
+import { MerchantsService } from './merchants.service';
+
+@Module({
+  imports: [RateLimitModule],
+  controllers: [MerchantsController, DeveloperController],
+  providers: [MerchantsService, MerchantsRepository, ApiKeyAuthenticator],
+  exports: [MerchantsService, ApiKeyAuthenticator],
+})
+export class MerchantsModule {}

@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { parseDuration } from './duration';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface EncryptionKey {
+  version: string;
+  key: Buffer;
+}
+
+/** Every setting of the platform, validated once at boot (API.md §1). Nothing else reads process.env. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  workersHealthPort: number;
+  /** Owner connection: migrations and database creation only. */
+  databaseUrl: string;
+  /** Runtime connection as the restricted role `lsp_app` (no superuser, no BYPASSRLS). */
+  appDatabaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  bootstrapAdminEmail: string;
+  bootstrapAdminPassword: string | null;
+  jwtSecret: string;
+  encryptionKeys: EncryptionKey[];
+  webhookRetryScheduleMs: number[];
+  stalePaymentAfterMs: number;
+  sandboxCallbackDelayMs: number;
+  webhookAllowPrivateTargets: boolean;
+  retryTemporaryMax: number;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  logLevel: string;
+  /** Folder of the built console served at `/`; null serves none. */
+  consoleDist: string | null;
+  /** Queues this worker process serves; empty means all declared queues. */
+  workerQueues: string[];
+  /** How long an API-key lookup may be served from a process-local cache. */
+  apiKeyCacheTtlMs: number;
+  auditVerifyEvery: number;
+  /** Secrets that were generated because none was configured (development only), for a warning. */
+  generated: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const NODE_ENVS: NodeEnv[] = ['development', 'test', 'production'];
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const generated: string[] = [];
+  const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
+  const production = nodeEnv === 'production';
+
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/lightspeedpay', ['postgres:', 'postgresql:']);
+  const appDatabaseUrl = env['APP_DATABASE_URL']
+    ? url(env, 'APP_DATABASE_URL', '', ['postgres:', 'postgresql:'])
+    : withUser(databaseUrl, 'lsp_app');
+
+  let jwtSecret = env['JWT_SECRET'] ?? '';
+  if (!jwtSecret) {
+    if (production) throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    jwtSecret = randomBytes(32).toString('base64url');
+    generated.push('JWT_SECRET');
+  } else if (jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters');
+  }
+
+  let encryptionKeys: EncryptionKey[];
+  if (env['ENCRYPTION_KEYS']) {
+    encryptionKeys = parseEncryptionKeys(env['ENCRYPTION_KEYS']);
+  } else {
+    if (production) throw new ConfigError('ENCRYPTION_KEYS', 'is required when NODE_ENV=production');
+    encryptionKeys = [{ version: 'v1', key: randomBytes(32) }];
+    generated.push('ENCRYPTION_KEYS');
+  }
+
+  const schedule = (env['WEBHOOK_RETRY_SCHEDULE'] ?? '0,5s,5m,30m,2h,5h,10h,10h').split(',').map((part) => {
+    const ms = parseDuration(part);
+    if (ms === null) throw new ConfigError('WEBHOOK_RETRY_SCHEDULE', `"${part}" is not a duration like 5s, 5m or 2h`);
+    return ms;
+  });
+
+  const origins = (env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://console.example.com`);
+  }
+
+  return {
+    nodeEnv,
+    port: port(env, 'PORT', 3000),
+    workersHealthPort: port(env, 'WORKERS_HEALTH_PORT', 3001),
+    databaseUrl,
+    appDatabaseUrl,
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix: pattern(env, 'REDIS_PREFIX', 'lsp', /^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -'),
+    bootstrapAdminEmail: pattern(env, 'BOOTSTRAP_ADMIN_EMAIL', 'admin@lightspeedpay.local', /^[^@\s]+@[^@\s]+$/, 'an email address'),
+    bootstrapAdminPassword: optionalPassword(env, 'BOOTSTRAP_ADMIN_PASSWORD'),
+    jwtSecret,
+    encryptionKeys,
+    webhookRetryScheduleMs: schedule,
+    stalePaymentAfterMs: duration(env, 'STALE_PAYMENT_AFTER', '15m'),
+    sandboxCallbackDelayMs: duration(env, 'SANDBOX_CALLBACK_DELAY', '300ms'),
+    webhookAllowPrivateTargets: bool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', nodeEnv !== 'production'),
+    retryTemporaryMax: int(env, 'RETRY_TEMPORARY_MAX', 3, 0, 20),
+    corsOrigins: origins,
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'warn' : 'info'),
+    consoleDist: env['CONSOLE_DIST'] === '' ? null : (env['CONSOLE_DIST'] ?? 'dist/apps/admin-console/browser'),
+    workerQueues: (env['WORKER_QUEUES'] ?? '').split(',').map((q) => q.trim()).filter(Boolean),
+    apiKeyCacheTtlMs: duration(env, 'API_KEY_CACHE_TTL', '5s'),
+    auditVerifyEvery: duration(env, 'AUDIT_VERIFY_EVERY', '10m'),
+    generated,
+  };
+}
+
+export function parseEncryptionKeys(text: string): EncryptionKey[] {
+  const keys = text.split(',').map((part) => {
+    const m = /^(v\d+):(.+)$/.exec(part.trim());
+    if (!m) throw new ConfigError('ENCRYPTION_KEYS', 'expected v1:<base64 32 bytes>[,v2:...]');
+    const key = Buffer.from(m[2], 'base64');
+    if (key.length !== 32) throw new ConfigError('ENCRYPTION_KEYS', `key ${m[1]} is ${key.length} bytes, expected 32`);
+    return { version: m[1], key };
+  });
+  if (new Set(keys.map((k) => k.version)).size !== keys.length) {
+    throw new ConfigError('ENCRYPTION_KEYS', 'a key version appears twice');
+  }
+  return keys;
+}
+
+function withUser(dbUrl: string, user: string): string {
+  const u = new URL(dbUrl);
+  u.username = user;
+  u.password = '';
+  return u.toString();
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`);
+  return v as T;
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const v = env[name] || fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `must use ${protocols.join(' or ')}//`);
+  return v;
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  return int(env, name, fallback, 0, 65535);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${v}")`);
+  return Number(v);
+}
+
+function duration(env: Env, name: string, fallback: string): number {
+  const v = env[name] || fallback;
+  const ms = parseDuration(v);
+  if (ms === null) throw new ConfigError(name, `"${v}" is not a duration like 300ms, 5s, 15m or 2h`);
+  return ms;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new ConfigError(name, `must be true or false (got "${v}")`);
+}
+
+function pattern(env: Env, name: string, fallback: string, re: RegExp, what: string): string {
+  const v = env[name] || fallback;
+  if (!re.test(v)) throw new ConfigError(name, `must be ${what}`);
+  return v;
+}
+
+function optionalPassword(env: Env, name: string): string | null {
+  const v = env[name];
+  if (!v) return null;
+  if (v.length < 12) throw new ConfigError(name, 'must be at least 12 characters');
+  return v;
+}

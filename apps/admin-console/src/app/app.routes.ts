@@ -1,3 +1,43 @@
-import { Route } from '@angular/router';
+import type { Route } from '@angular/router';
+import { authGuard, guestGuard, roleGuard } from './core/auth/auth.guards';
+import { PERMISSIONS } from './core/auth/permissions';
+import { Shell } from './core/layout/shell';
+import { ROUTE_PATHS } from './core/routes';
 
-export const appRoutes: Route[] = [];
+export const appRoutes: Route[] = [
+  {
+    path: ROUTE_PATHS.login,
+    title: 'Sign in · LightSpeedPay',
+    canMatch: [guestGuard],
+    loadComponent: () =>
+      import('./features/auth/login-page').then((m) => m.LoginPage),
+  },
+  {
+    path: '',
+    component: Shell,
+    canMatch: [authGuard],
+    children: [
+      {
+        path: ROUTE_PATHS.home,
+        pathMatch: 'full',
+        loadChildren: () =>
+          import('./features/home/home.routes').then((m) => m.HOME_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.merchants,
+        canMatch: [roleGuard(PERMISSIONS.viewMerchants)],
+        loadChildren: () =>
+          import('./features/merchants/merchants.routes').then(
+            (m) => m.MERCHANTS_ROUTES,
+          ),
+      },
+      {
+        path: ROUTE_PATHS.auditLog,
+        canMatch: [roleGuard(PERMISSIONS.viewAuditLog)],
+        loadChildren: () =>
+          import('./features/audit/audit.routes').then((m) => m.AUDIT_ROUTES),
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

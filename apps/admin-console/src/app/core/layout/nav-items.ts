@@ -1,0 +1,36 @@
+import { type Permission } from '../auth/permissions';
+import { ROUTE_URLS } from '../routes';
+
+export interface NavItem {
+  label: string;
+  url: string;
+  /** The permission the target route's guard checks. */
+  permission: Permission;
+  testId: string;
+  /** Home must not stay highlighted on every page. */
+  exact: boolean;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  {
+    label: 'Overview',
+    url: ROUTE_URLS.home,
+    permission: 'viewOverview',
+    testId: 'nav-home',
+    exact: true,
+  },
+  {
+    label: 'Merchants',
+    url: ROUTE_URLS.merchants,
+    permission: 'viewMerchants',
+    testId: 'nav-merchants',
+    exact: false,
+  },
+  {
+    label: 'Audit log',
+    url: ROUTE_URLS.auditLog,
+    permission: 'viewAuditLog',
+    testId: 'nav-audit-log',
+    exact: false,
+  },
+];

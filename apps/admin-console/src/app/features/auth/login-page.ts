@@ -71,7 +71,9 @@ export class LoginPage {
           const apiError = toApiError(error);
           this.errorMessage.set(apiError.message);
           this.errorRequestId.set(apiError.requestId);
+          // A fresh attempt: clear the password without flagging it as a validation error.
           this.form.controls.password.reset();
+          this.submitted.set(false);
         },
       });
   }

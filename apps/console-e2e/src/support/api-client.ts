@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  CreateMerchantRequest,
+  CreateMerchantResponse,
+  CreateUserRequest,
+  TokenPair,
+  UserView,
+} from '@lsp/contracts';
+import { e2eEnv } from './env';
+
+/** Direct API calls for test arrangement (the browser is for what is under test). */
+
+async function call<T>(
+  method: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<T> {
+  const response = await fetch(`${e2eEnv().baseUrl}/api/v1${path}`, {
+    method,
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function adminToken(): Promise<string> {
+  const { adminEmail, adminPassword } = e2eEnv();
+  const pair = await call<TokenPair>('POST', '/auth/login', {
+    email: adminEmail,
+    password: adminPassword,
+  });
+  return pair.accessToken;
+}
+
+export function createMerchant(
+  token: string,
+  request: CreateMerchantRequest,
+): Promise<CreateMerchantResponse> {
+  return call<CreateMerchantResponse>(
+    'POST',
+    '/admin/merchants',
+    request,
+    token,
+  );
+}
+
+export function createUser(
+  token: string,
+  request: CreateUserRequest,
+): Promise<UserView> {
+  return call<UserView>('POST', '/admin/users', request, token);
+}
+
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export function strongPassword(): string {
+  return `Pw-${randomBytes(15).toString('base64url')}`;
+}

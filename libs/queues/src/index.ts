@@ -1,1 +1,6 @@
-export * from './lib/queues';
+export * from './lib/validation';
+export * from './lib/declarations';
+export * from './lib/job-id';
+export * from './lib/bull';
+export * from './lib/heartbeat';
+export * from './lib/producer';

@@ -1,0 +1,27 @@
+import type { JobName, QueueName } from './declarations';
+
+const PART = /^[A-Za-z0-9_-]{1,100}$/;
+
+/**
+ * The one way to build an idempotent job id. BullMQ ignores `add` for an id it already holds, so a producer that
+ * retries (or two producers racing on the same event) enqueues the work once. The id names queue and job so it
+ * is unique across the whole Redis namespace and readable in the console.
+ *
+ * Each key part must be letters, digits, `_` or `-`: BullMQ reserves `:`, and a separator that can never occur
+ * inside a part keeps distinct keys from colliding (`a.b` + `c` vs `a` + `b.c`).
+ */
+export function jobId<Q extends QueueName>(
+  queue: Q,
+  job: JobName<Q>,
+  ...key: [string, ...string[]]
+): string {
+  if (key.length === 0) throw new Error('jobId needs at least one key part');
+  for (const part of key) {
+    if (!PART.test(part)) {
+      throw new Error(
+        `jobId key part "${part}" must be 1-100 letters, digits, _ or -`,
+      );
+    }
+  }
+  return [queue, job, ...key].join('.');
+}

@@ -1,3 +1,0 @@
-export function queues(): string {
-  return 'queues';
-}

@@ -1,5 +1,23 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
+const { DefinePlugin } = require('webpack');
+const { execSync } = require('child_process');
 const { join } = require('path');
+
+/** `<root package version>+<git sha>` when built from a checkout; just the version in a container build. */
+function buildVersion() {
+  const { version } = require('../../package.json');
+  try {
+    const sha = execSync('git rev-parse --short HEAD', {
+      cwd: __dirname,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    return sha ? `${version}+${sha}` : version;
+  } catch {
+    return version;
+  }
+}
 
 module.exports = {
   output: {
@@ -21,5 +39,6 @@ module.exports = {
       generatePackageJson: true,
       sourceMap: true,
     }),
+    new DefinePlugin({ __LSP_VERSION__: JSON.stringify(buildVersion()) }),
   ],
 };

@@ -1,0 +1,8 @@
+import { Injectable } from '@nestjs/common';
+
+/** Counters reported in the heartbeat; fed by the BullMQ worker events of every served queue. */
+@Injectable()
+export class WorkerStats {
+  processed = 0;
+  failed = 0;
+}

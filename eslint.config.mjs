@@ -60,4 +60,9 @@ export default [
       eqeqeq: ['error', 'always'],
     },
   },
+  {
+    // Tests and their harnesses read untyped JSON bodies.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
 ];

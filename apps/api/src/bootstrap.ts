@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { type AppConfig, type Logger, PinoNestLogger } from '@lsp/platform';
 import { AppModule } from './app.module';
 import { registerConsole } from './console/console-static';
-import { GlobalErrorFilter, toErrorResponse } from './core/http/error.filter';
+import { GlobalErrorFilter } from './core/http/error.filter';
 import { genRequestId, registerRequestContext } from './core/http/request-context.hooks';
 import { registerSecurity } from './core/http/security';
 import { createValidationPipe } from './core/http/validation';
@@ -35,11 +35,6 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
       'request completed',
     );
     done();
-  });
-  // Errors raised by Fastify before Nest sees the request (malformed JSON, wrong content type) get the same body.
-  fastify.setErrorHandler((error, request, reply) => {
-    const { status, body, headers } = toErrorResponse(error, request.id, logger);
-    void reply.status(status).headers(headers).send(body);
   });
 
   app.useGlobalFilters(new GlobalErrorFilter(logger));

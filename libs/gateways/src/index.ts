@@ -1,1 +1,1 @@
-export * from './lib/gateways';
+export * from './lib/gateway-adapter';

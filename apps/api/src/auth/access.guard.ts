@@ -3,17 +3,19 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiException } from '../core/http/api.exception';
+import { isDependencyDown } from '../core/http/dependency-errors';
 import { ApiKeyAuthenticator } from '../merchants/api-key-authenticator';
 import { looksLikeApiKey } from '../merchants/api-key-secrets';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { MerchantRateLimits } from '../rate-limit/merchant-rate-limits';
 import { ACCESS_KEY, type AccessRule } from './access.decorators';
 import type { Principal } from './principal';
+import { SessionRevocations } from './session-revocations';
 
 /** passport-jwt through @nestjs/passport; its failures become our 401 error object. */
 class JwtPassportGuard extends AuthGuard('jwt') {
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err instanceof ApiException) throw err;
+    if (err instanceof ApiException || isDependencyDown(err)) throw err;
     if (err || !user) throw ApiException.unauthenticated('Invalid or expired access token', 'invalid_token');
     return user;
   }
@@ -31,6 +33,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly merchantLimits: MerchantRateLimits,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,7 +50,10 @@ export class AccessGuard implements CanActivate {
       principal = await this.apiKeys.authenticate(token);
     } else {
       await this.jwt.canActivate(context);
-      if (!request.user) throw ApiException.unauthenticated();
+      if (!request.user || request.user.kind !== 'user') throw ApiException.unauthenticated();
+      if (await this.revocations.isRevoked(request.user.sessionId)) {
+        throw ApiException.unauthenticated('This session has ended; sign in again', 'session_revoked');
+      }
       principal = request.user;
     }
     request.principal = principal;

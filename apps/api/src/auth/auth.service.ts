@@ -4,19 +4,15 @@ import { JwtService } from '@nestjs/jwt';
 import type { Role, TokenPair } from '@lsp/contracts';
 import { newId } from '@lsp/domain';
 import { Database } from '@lsp/persistence';
-import { DUMMY_PASSWORD_HASH, type Logger, verifyPassword } from '@lsp/platform';
+import { type AppConfig, DUMMY_PASSWORD_HASH, type Logger, verifyPassword } from '@lsp/platform';
 import { ApiException } from '../core/http/api.exception';
-import { LOGGER } from '../core/infra/tokens';
+import { APP_CONFIG, LOGGER } from '../core/infra/tokens';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { AuthRepository, type UserRow } from './auth.repository';
 import { type AccessTokenClaims, JWT_AUDIENCE, JWT_ISSUER } from './jwt.strategy';
 import { ACCESS_TOKEN_TTL_SECONDS, SessionRevocations } from './session-revocations';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
-const LOGIN_LIMITS = {
-  perIp: { limit: 30, windowMs: 60_000 },
-  perEmail: { limit: 10, windowMs: 15 * 60_000 },
-};
 
 @Injectable()
 export class AuthService {
@@ -27,13 +23,14 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly revocations: SessionRevocations,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async login(email: string, password: string, ip: string): Promise<TokenPair> {
     // Counted before the password is checked, so guessing costs attempts whether or not the guess is right.
-    for (const [bucket, { limit, windowMs }] of [
-      [`login:ip:${ip}`, LOGIN_LIMITS.perIp],
-      [`login:email:${email.toLowerCase()}`, LOGIN_LIMITS.perEmail],
+    for (const [bucket, limit, windowMs] of [
+      [`login:ip:${ip}`, this.config.loginMaxPerIp, 60_000],
+      [`login:email:${email.toLowerCase()}`, this.config.loginMaxPerEmail, 15 * 60_000],
     ] as const) {
       const result = await this.limiter.hit(bucket, limit, windowMs);
       if (!result.allowed) throw ApiException.rateLimited(result.resetSeconds, RateLimiter.headers(result));

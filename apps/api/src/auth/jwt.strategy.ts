@@ -6,7 +6,6 @@ import type { AppConfig } from '@lsp/platform';
 import { APP_CONFIG } from '../core/infra/tokens';
 import { ApiException } from '../core/http/api.exception';
 import type { Principal } from './principal';
-import { SessionRevocations } from './session-revocations';
 
 export const JWT_ISSUER = 'lightspeedpay';
 export const JWT_AUDIENCE = 'lightspeedpay-console';
@@ -26,10 +25,7 @@ export interface AccessTokenClaims {
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly revocations: SessionRevocations,
-  ) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKey: config.jwtSecret,
@@ -40,12 +36,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<Principal> {
+  /** Shapes verified claims only. Revocation is checked by AccessGuard: passport keeps strategies process-wide. */
+  validate(claims: AccessTokenClaims): Principal {
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !Array.isArray(claims.roles)) {
       throw ApiException.unauthenticated('Malformed access token', 'invalid_token');
-    }
-    if (await this.revocations.isRevoked(claims.sid)) {
-      throw ApiException.unauthenticated('This session has ended; sign in again', 'session_revoked');
     }
     return {
       kind: 'user',

@@ -38,6 +38,9 @@ export interface AppConfig {
   /** How long an API-key lookup may be served from a process-local cache. */
   apiKeyCacheTtlMs: number;
   auditVerifyEvery: number;
+  /** Login attempts allowed per client IP per minute, and per email per 15 minutes. */
+  loginMaxPerIp: number;
+  loginMaxPerEmail: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -119,6 +122,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerQueues: (env['WORKER_QUEUES'] ?? '').split(',').map((q) => q.trim()).filter(Boolean),
     apiKeyCacheTtlMs: duration(env, 'API_KEY_CACHE_TTL', '5s'),
     auditVerifyEvery: duration(env, 'AUDIT_VERIFY_EVERY', '10m'),
+    loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
+    loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     generated,
   };
 }

@@ -31,6 +31,9 @@ export async function setupTestEnvironment(label: string): Promise<void> {
     BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
     CONSOLE_DIST: '',
+    // Every suite logs in from 127.0.0.1 as the same admin; the login limits get their own tests and Redis prefix.
+    LOGIN_MAX_PER_IP: '100000',
+    LOGIN_MAX_PER_EMAIL: '100000',
   });
   await prepareDatabase(loadConfig(), createLogger('test-setup', 'warn'));
 }

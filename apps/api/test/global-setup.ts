@@ -1,0 +1,6 @@
+import '../../../tools/jest/register-paths';
+import { setupTestEnvironment } from '@lsp/testing';
+
+export default async function globalSetup(): Promise<void> {
+  await setupTestEnvironment('api');
+}

@@ -1,0 +1,6 @@
+import '../../../tools/jest/register-paths';
+import { teardownTestEnvironment } from '@lsp/testing';
+
+export default async function globalTeardown(): Promise<void> {
+  await teardownTestEnvironment();
+}

@@ -1,3 +1,0 @@
-export function gateways(): string {
-  return 'gateways';
-}

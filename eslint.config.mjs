@@ -29,8 +29,20 @@ export default [
               onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts'],
             },
             {
+              // Test harnesses (fresh database, TCP fault proxy) may use anything but an app.
+              sourceTag: 'type:test-util',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:data-access'],
+            },
+            {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:data-access', 'type:adapter'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:util',
+                'type:contracts',
+                'type:data-access',
+                'type:adapter',
+                'type:test-util',
+              ],
             },
             // The console never reaches server-side libraries (NestJS, TypeORM).
             { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared', 'scope:console'] },

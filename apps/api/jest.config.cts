@@ -1,3 +1,6 @@
+// Lets globalSetup/globalTeardown import @lsp/* libraries.
+require('../../tools/jest/register-paths');
+
 module.exports = {
   displayName: 'api',
   preset: '../../jest.preset.js',
@@ -9,7 +12,12 @@ module.exports = {
         tsconfig: '<rootDir>/tsconfig.spec.json',
         // Same Swagger plugin as the webpack build, so the OpenAPI document under test is the one we ship.
         astTransformers: {
-          before: [{ path: '<rootDir>/test/swagger-transformer.js', options: { classValidatorShim: true, introspectComments: true } }],
+          before: [
+            {
+              path: '<rootDir>/test/swagger-transformer.js',
+              options: { classValidatorShim: true, introspectComments: true },
+            },
+          ],
         },
       },
     ],

@@ -1,3 +1,6 @@
+// Lets globalSetup/globalTeardown import @lsp/* libraries.
+require('../../tools/jest/register-paths');
+
 module.exports = {
   displayName: 'workers',
   preset: '../../jest.preset.js',

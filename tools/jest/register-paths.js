@@ -1,7 +1,6 @@
-// Jest's globalSetup/globalTeardown are loaded by plain Node, outside Jest's module resolver, so the workspace
-// path aliases (@lsp/*) must be registered explicitly before they import any library.
-const path = require('node:path');
-const { register } = require('tsconfig-paths');
-const base = require('../../tsconfig.base.json');
+// Jest loads globalSetup/globalTeardown with plain Node resolution, not the Nx resolver that maps `@lsp/*` for
+// test files; the jest configs require this first so those hooks can import workspace libraries.
+const { join } = require('node:path');
+const { registerTsConfigPaths } = require('@nx/js/internal');
 
-register({ baseUrl: path.resolve(__dirname, '../..'), paths: base.compilerOptions.paths });
+registerTsConfigPaths(join(__dirname, '../../tsconfig.base.json'));

@@ -31,7 +31,13 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   await registerSecurity(fastify, config);
   fastify.addHook('onResponse', (request, reply, done) => {
     logger.info(
-      { requestId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
+      {
+        requestId: request.id,
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+      },
       'request completed',
     );
     done();
@@ -45,10 +51,16 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
     app,
     new DocumentBuilder()
       .setTitle('LightSpeedPay API')
-      .setDescription('Payments routed across gateways, a double-entry ledger and settlements. See API.md for the contract.')
+      .setDescription(
+        'Payments routed across gateways, a double-entry ledger and settlements. See API.md for the contract.',
+      )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'console')
-      .addSecurity('apiKey', { type: 'http', scheme: 'bearer', description: 'API key secret: lsp_test_… or lsp_live_…' })
+      .addSecurity('apiKey', {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'API key secret: lsp_test_… or lsp_live_…',
+      })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

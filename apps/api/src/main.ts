@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('api', config.logLevel);
   for (const name of config.generated) {
-    logger.warn(`${name} is not set: generated a random one for this process (development only; set it to keep sessions across restarts)`);
+    logger.warn(
+      `${name} is not set: generated a random one for this process (development only; set it to keep sessions across restarts)`,
+    );
   }
   let app;
   try {

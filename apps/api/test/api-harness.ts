@@ -70,10 +70,17 @@ export class ApiHarness {
     return res.body;
   }
 
-  async createUser(adminToken: string, roles: string[], merchantId?: string): Promise<{ email: string; password: string; id: string }> {
+  async createUser(
+    adminToken: string,
+    roles: string[],
+    merchantId?: string,
+  ): Promise<{ email: string; password: string; id: string }> {
     const email = `${roles[0]}-${Math.random().toString(36).slice(2)}@test.local`;
     const password = 'correct-horse-battery-1';
-    const res = await this.request('POST', '/api/v1/admin/users', { token: adminToken, body: { email, password, roles, merchantId } });
+    const res = await this.request('POST', '/api/v1/admin/users', {
+      token: adminToken,
+      body: { email, password, roles, merchantId },
+    });
     if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
     return { email, password, id: (res.body as { id: string }).id };
   }

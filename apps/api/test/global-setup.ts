@@ -1,4 +1,3 @@
-import '../../../tools/jest/register-paths';
 import { setupTestEnvironment } from '@lsp/testing';
 
 export default async function globalSetup(): Promise<void> {

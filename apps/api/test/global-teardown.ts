@@ -1,4 +1,3 @@
-import '../../../tools/jest/register-paths';
 import { teardownTestEnvironment } from '@lsp/testing';
 
 export default async function globalTeardown(): Promise<void> {

@@ -6,16 +6,12 @@ import { e2eEnv } from './support/env';
 async function applyFilters(page: Page, expectInQuery: string): Promise<void> {
   await Promise.all([
     page.waitForResponse(
-      (response) =>
-        response.url().includes('/api/v1/admin/audit-logs') &&
-        response.url().includes(expectInQuery),
+      (response) => response.url().includes('/api/v1/admin/audit-logs') && response.url().includes(expectInQuery),
     ),
     page.getByTestId('audit-filter-apply').click(),
   ]);
   await page
-    .locator(
-      '[data-testid="audit-table"], [data-testid="state-empty"], [data-testid="state-error"]',
-    )
+    .locator('[data-testid="audit-table"], [data-testid="state-empty"], [data-testid="state-error"]')
     .first()
     .waitFor();
 }
@@ -54,18 +50,14 @@ describe('audit log', () => {
     const after = page.getByTestId('json-diff-after').first();
     await after.waitFor();
     expect(await after.textContent()).toContain(name);
-    expect(
-      await page.getByTestId('json-diff-before').first().textContent(),
-    ).toContain('did not exist');
+    expect(await page.getByTestId('json-diff-before').first().textContent()).toContain('did not exist');
     await snap(page, 'd2-audit-log-diff');
 
     await page.getByTestId('audit-filter-action').fill('merchant.create');
     await applyFilters(page, 'action=merchant.create');
     const actions = await page
       .getByTestId('audit-row')
-      .evaluateAll((rows) =>
-        rows.map((row) => row.getAttribute('data-action')),
-      );
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.every((action) => action === 'merchant.create')).toBe(true);
     await snap(page, 'd3-audit-log-filter-action');
@@ -73,9 +65,7 @@ describe('audit log', () => {
     await page.getByTestId('audit-filter-object-id').fill(merchant.id);
     await applyFilters(page, `objectId=${merchant.id}`);
     expect(await page.getByTestId('audit-row').count()).toBe(1);
-    expect(await page.getByTestId('audit-object-id').textContent()).toBe(
-      merchant.id,
-    );
+    expect(await page.getByTestId('audit-object-id').textContent()).toBe(merchant.id);
 
     // The API validates the filter; its message (with the request id) reaches the page.
     await page.getByTestId('audit-filter-object-id').fill('');
@@ -84,14 +74,10 @@ describe('audit log', () => {
     const failure = page.getByTestId('state-error');
     await failure.waitFor();
     expect(await failure.textContent()).toContain('action must look like');
-    expect(await page.getByTestId('state-request-id').textContent()).toMatch(
-      /\S+/,
-    );
+    expect(await page.getByTestId('state-request-id').textContent()).toMatch(/\S+/);
     await snap(page, 'd4-audit-log-filter-invalid');
 
-    await page
-      .getByTestId('audit-filter-action')
-      .fill('merchant.no_such_action');
+    await page.getByTestId('audit-filter-action').fill('merchant.no_such_action');
     await applyFilters(page, 'action=merchant.no_such_action');
     await page.getByTestId('state-empty').waitFor();
     await snap(page, 'd5-audit-log-filter-empty');

@@ -24,15 +24,9 @@ describe('signing in', () => {
 
     await signIn(page, adminEmail, adminPassword);
     expect(new URL(page.url()).pathname).toBe('/');
-    expect(await page.getByTestId('profile-email').textContent()).toBe(
-      adminEmail,
-    );
-    expect(
-      await page.getByTestId('current-user-email').textContent(),
-    ).toContain(adminEmail);
-    expect(
-      await page.getByTestId('current-user-roles').textContent(),
-    ).toContain('admin');
+    expect(await page.getByTestId('profile-email').textContent()).toBe(adminEmail);
+    expect(await page.getByTestId('current-user-email').textContent()).toContain(adminEmail);
+    expect(await page.getByTestId('current-user-roles').textContent()).toContain('admin');
     for (const entry of ['nav-home', 'nav-merchants', 'nav-audit-log']) {
       expect(await page.getByTestId(entry).isVisible()).toBe(true);
     }
@@ -57,16 +51,12 @@ describe('signing in', () => {
 
     await page.goto('/login');
     await page.getByTestId('login-email').fill(adminEmail);
-    await page
-      .getByTestId('login-password')
-      .fill('definitely-not-the-password');
+    await page.getByTestId('login-password').fill('definitely-not-the-password');
     await page.getByTestId('login-submit').click();
 
     const error = page.getByTestId('login-error');
     await error.waitFor();
-    expect((await error.textContent())?.trim()).toMatch(
-      /invalid email or password/i,
-    );
+    expect((await error.textContent())?.trim()).toMatch(/invalid email or password/i);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.getByTestId('login-submit').isEnabled()).toBe(true);
     await snap(page, 'a3-login-wrong-password');
@@ -88,9 +78,7 @@ describe('keeping the session alive', () => {
   const storedRefreshToken = (page: Page) =>
     page.evaluate(() => {
       const raw = sessionStorage.getItem('lsp.console.session');
-      return raw
-        ? (JSON.parse(raw) as { refreshToken: string }).refreshToken
-        : null;
+      return raw ? (JSON.parse(raw) as { refreshToken: string }).refreshToken : null;
     });
 
   it('renews an expired access token with the refresh token and retries, without bothering the user', async () => {
@@ -123,10 +111,7 @@ describe('keeping the session alive', () => {
       page.getByTestId('nav-merchants').click(),
     ]);
     expect(refresh.status()).toBe(200);
-    await page
-      .locator('[data-testid="merchants-table"], [data-testid="state-empty"]')
-      .first()
-      .waitFor();
+    await page.locator('[data-testid="merchants-table"], [data-testid="state-empty"]').first().waitFor();
     expect(await page.getByTestId('toast').count()).toBe(0);
     const rotated = await storedRefreshToken(page);
     expect(rotated).not.toBeNull();
@@ -136,17 +121,11 @@ describe('keeping the session alive', () => {
     await page.evaluate(() => {
       const raw = sessionStorage.getItem('lsp.console.session');
       if (raw) {
-        sessionStorage.setItem(
-          'lsp.console.session',
-          JSON.stringify({ ...JSON.parse(raw), accessToken: 'stale' }),
-        );
+        sessionStorage.setItem('lsp.console.session', JSON.stringify({ ...JSON.parse(raw), accessToken: 'stale' }));
       }
     });
     await page.reload();
-    await page
-      .locator('[data-testid="merchants-table"], [data-testid="state-empty"]')
-      .first()
-      .waitFor();
+    await page.locator('[data-testid="merchants-table"], [data-testid="state-empty"]').first().waitFor();
     expect(new URL(page.url()).pathname).toBe('/merchants');
     expect(await storedRefreshToken(page)).not.toBe(rotated);
     await snap(page, 'a4-session-renewed');

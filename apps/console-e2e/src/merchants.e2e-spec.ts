@@ -24,10 +24,7 @@ describe('merchants', () => {
     await page.getByTestId('nav-merchants').click();
     await page.waitForURL((url) => url.pathname === '/merchants');
     // Either the table or the empty state once the first page has loaded.
-    await page
-      .locator('[data-testid="merchants-table"], [data-testid="state-empty"]')
-      .first()
-      .waitFor();
+    await page.locator('[data-testid="merchants-table"], [data-testid="state-empty"]').first().waitFor();
     await snap(page, 'b1-merchants');
 
     await page.getByTestId('merchant-create-open').click();
@@ -41,18 +38,12 @@ describe('merchants', () => {
     const secret = page.getByTestId('one-time-secret-value');
     await secret.waitFor();
     expect(await secret.inputValue()).toMatch(/^lsp_test_\S{16,}$/);
-    expect(
-      await page.getByTestId('one-time-secret-warning').textContent(),
-    ).toMatch(/will not see it again/i);
-    expect(await page.getByTestId('one-time-secret-copy').isVisible()).toBe(
-      true,
-    );
+    expect(await page.getByTestId('one-time-secret-warning').textContent()).toMatch(/will not see it again/i);
+    expect(await page.getByTestId('one-time-secret-copy').isVisible()).toBe(true);
 
     const row = page.getByTestId('merchant-row').filter({ hasText: name });
     await row.waitFor();
-    expect(await row.getByTestId('merchant-status').textContent()).toContain(
-      'active',
-    );
+    expect(await row.getByTestId('merchant-status').textContent()).toContain('active');
     expect(await row.textContent()).toContain('T+2');
     await snap(page, 'b3-merchant-created-secret');
 
@@ -64,10 +55,7 @@ describe('merchants', () => {
     await snap(page, 'b4-merchant-suspend-confirm');
     await page.getByTestId('confirm-accept').click();
 
-    await row
-      .getByTestId('merchant-status')
-      .filter({ hasText: 'suspended' })
-      .waitFor();
+    await row.getByTestId('merchant-status').filter({ hasText: 'suspended' }).waitFor();
     expect(await row.getByTestId('merchant-reactivate').isVisible()).toBe(true);
     await snap(page, 'b5-merchant-suspended');
 
@@ -82,9 +70,7 @@ describe('merchants', () => {
 
     await page.getByTestId('merchant-status-filter').selectOption('suspended');
     await page.getByTestId('merchant-row').filter({ hasText: name }).waitFor();
-    const statuses = await page
-      .getByTestId('merchant-status')
-      .allTextContents();
+    const statuses = await page.getByTestId('merchant-status').allTextContents();
     expect(statuses.every((status) => status.includes('suspended'))).toBe(true);
     await snap(page, 'b6-merchants-filter-suspended');
 

@@ -1,11 +1,5 @@
 import type { Browser } from 'playwright-core';
-import {
-  adminToken,
-  createMerchant,
-  createUser,
-  strongPassword,
-  uniqueSuffix,
-} from './support/api-client';
+import { adminToken, createMerchant, createUser, strongPassword, uniqueSuffix } from './support/api-client';
 import { launchBrowser, openConsole, signIn, snap } from './support/browser';
 
 describe('what each role sees', () => {
@@ -32,9 +26,7 @@ describe('what each role sees', () => {
 
     const { context, page, pageErrors } = await openConsole(browser);
     await signIn(page, email, password);
-    expect(
-      await page.getByTestId('current-user-roles').textContent(),
-    ).toContain('finance');
+    expect(await page.getByTestId('current-user-roles').textContent()).toContain('finance');
     expect(await page.getByTestId('nav-merchants').isVisible()).toBe(true);
     expect(await page.getByTestId('nav-audit-log').isVisible()).toBe(true);
     await snap(page, 'c1-home-finance');
@@ -71,9 +63,7 @@ describe('what each role sees', () => {
     const { context, page, pageErrors } = await openConsole(browser);
     await signIn(page, email, password);
     expect(await page.getByTestId('profile-email').textContent()).toBe(email);
-    expect(await page.getByTestId('profile-merchant-id').textContent()).toBe(
-      merchant.id,
-    );
+    expect(await page.getByTestId('profile-merchant-id').textContent()).toBe(merchant.id);
     expect(await page.getByTestId('nav-home').isVisible()).toBe(true);
     expect(await page.getByTestId('nav-merchants').count()).toBe(0);
     expect(await page.getByTestId('nav-audit-log').count()).toBe(0);
@@ -82,11 +72,7 @@ describe('what each role sees', () => {
     for (const typed of ['/merchants', '/audit-log']) {
       await page.goto(typed);
       await page.waitForURL((url) => url.pathname === '/');
-      await page
-        .getByTestId('toast')
-        .filter({ hasText: 'You do not have access' })
-        .first()
-        .waitFor();
+      await page.getByTestId('toast').filter({ hasText: 'You do not have access' }).first().waitFor();
       expect(await page.getByTestId('merchants-table').count()).toBe(0);
     }
     await snap(page, 'c5-merchant-sent-away');

@@ -1,13 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import {
-  type AppConfig,
-  ConfigError,
-  createLogger,
-  type Logger,
-  loadConfig,
-  PinoNestLogger,
-} from '@lsp/platform';
+import { type AppConfig, ConfigError, createLogger, type Logger, loadConfig, PinoNestLogger } from '@lsp/platform';
 import { waitForDependencies } from './core/dependencies';
 import { StartupError } from './core/startup-error';
 import { selectQueues } from './core/queue-selection';
@@ -27,19 +20,13 @@ function handleSignals(app: INestApplicationContext, logger: Logger): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
-      logger.warn(
-        { signal },
-        'second signal: exiting without waiting for running jobs',
-      );
+      logger.warn({ signal }, 'second signal: exiting without waiting for running jobs');
       process.exit(1);
     }
     stopping = true;
     logger.info({ signal }, 'shutdown requested');
     setTimeout(() => {
-      logger.error(
-        { timeoutMs: SHUTDOWN_TIMEOUT_MS },
-        'graceful shutdown timed out',
-      );
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'graceful shutdown timed out');
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS).unref();
     try {
@@ -79,10 +66,10 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
 
-  const app = await NestFactory.createApplicationContext(
-    WorkersModule.forRoot(config, { logger }),
-    { logger: new PinoNestLogger(logger), abortOnError: false },
-  );
+  const app = await NestFactory.createApplicationContext(WorkersModule.forRoot(config, { logger }), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
   handleSignals(app, logger);
 }
 

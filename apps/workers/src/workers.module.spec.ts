@@ -6,25 +6,21 @@ describe('WorkersModule.forRoot', () => {
 
   it('refuses to build when a declared job of a served queue has no processor', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
-    expect(() =>
-      WorkersModule.forRoot(config, { logger, processors: [] }),
-    ).toThrow('no processor for declared job maintenance/verify-audit-chain');
+    expect(() => WorkersModule.forRoot(config, { logger, processors: [] })).toThrow(
+      'no processor for declared job maintenance/verify-audit-chain',
+    );
   });
 
   it('refuses an unknown queue in WORKER_QUEUES', () => {
     const config = loadConfig({ NODE_ENV: 'test', WORKER_QUEUES: 'nope' });
-    expect(() => WorkersModule.forRoot(config, { logger })).toThrow(
-      'WORKER_QUEUES: unknown queue "nope"',
-    );
+    expect(() => WorkersModule.forRoot(config, { logger })).toThrow('WORKER_QUEUES: unknown queue "nope"');
   });
 
   it('registers one queue and one worker host per served queue', () => {
     const module = WorkersModule.forRoot(loadConfig({ NODE_ENV: 'test' }), {
       logger,
     });
-    const names = (module.providers ?? []).map((p) =>
-      typeof p === 'function' ? p.name : '',
-    );
+    const names = (module.providers ?? []).map((p) => (typeof p === 'function' ? p.name : ''));
     expect(names).toContain('MaintenanceQueueWorker');
     expect(names).toContain('VerifyAuditChainProcessor');
   });

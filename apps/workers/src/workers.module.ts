@@ -29,21 +29,11 @@ import { connectRedis } from './core/dependencies';
 import { errorMessage } from './core/error-message';
 import { HealthChecker } from './core/health/health-checker';
 import { HealthServer } from './core/health/health-server';
-import {
-  HeartbeatService,
-  type WorkerIdentity,
-} from './core/heartbeat.service';
+import { HeartbeatService, type WorkerIdentity } from './core/heartbeat.service';
 import { JobDispatcher, type ResolvedProcessor } from './core/job-dispatcher';
-import {
-  type JobProcessor,
-  jobTargetOf,
-  processorsForQueues,
-} from './core/job-processor';
+import { type JobProcessor, jobTargetOf, processorsForQueues } from './core/job-processor';
 import { installJobSchedules } from './core/job-schedules';
-import {
-  type QueueWorkerHost,
-  queueWorkerHost,
-} from './core/queue-worker-host';
+import { type QueueWorkerHost, queueWorkerHost } from './core/queue-worker-host';
 import { selectQueues } from './core/queue-selection';
 import { StartupError } from './core/startup-error';
 import {
@@ -93,12 +83,7 @@ class WorkersCoreModule {
  * Redis — a running job still has its connections until it is done.
  */
 @Injectable()
-class WorkersLifecycle
-  implements
-    OnApplicationBootstrap,
-    BeforeApplicationShutdown,
-    OnApplicationShutdown
-{
+class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -114,10 +99,7 @@ class WorkersLifecycle
 
   async onApplicationBootstrap(): Promise<void> {
     const queues = new Map<QueueName, Queue>(
-      this.options.queues.map((name) => [
-        name,
-        this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
-      ]),
+      this.options.queues.map((name) => [name, this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })]),
     );
     await installJobSchedules(queues, this.config, this.logger);
     const pending = await this.db.pendingMigrations().catch((err: unknown) => {
@@ -126,10 +108,7 @@ class WorkersLifecycle
       );
     });
     if (pending.length > 0) {
-      this.logger.warn(
-        { pending },
-        'database schema is behind this build; readiness will fail until migrated',
-      );
+      this.logger.warn({ pending }, 'database schema is behind this build; readiness will fail until migrated');
     }
     const healthPort = await this.health.listen(this.config.workersHealthPort);
     await this.heartbeat.start();
@@ -166,15 +145,11 @@ export class WorkersModule {
    */
   static forRoot(config: AppConfig, options: WorkersOptions): DynamicModule {
     const queues = selectQueues(config.workerQueues);
-    const processors = processorsForQueues(
-      queues,
-      options.processors ?? PROCESSORS,
-    );
+    const processors = processorsForQueues(queues, options.processors ?? PROCESSORS);
     const hosts = queues.map((queue) => queueWorkerHost(queue));
     const resolved: ResolvedOptions = {
       queues,
-      heartbeatIntervalMs:
-        options.heartbeatIntervalMs ?? WORKER_HEARTBEAT_INTERVAL_MS,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? WORKER_HEARTBEAT_INTERVAL_MS,
     };
 
     const providers: Provider[] = [
@@ -183,8 +158,7 @@ export class WorkersModule {
         provide: WORKER_IDENTITY,
         useFactory: (): WorkerIdentity => {
           const host = hostname();
-          const safeHost =
-            host.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'host';
+          const safeHost = host.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'host';
           return {
             // Random suffix: two processes on one host (or a restarted pid) never share a heartbeat key.
             id: `${safeHost}-${process.pid}-${randomBytes(3).toString('hex')}`,
@@ -208,28 +182,14 @@ export class WorkersModule {
       {
         provide: REDIS,
         inject: [APP_CONFIG],
-        useFactory: (cfg: AppConfig): Promise<Redis> =>
-          connectRedis(cfg, 'workers'),
+        useFactory: (cfg: AppConfig): Promise<Redis> => connectRedis(cfg, 'workers'),
       },
       WorkerStats,
       {
         provide: HeartbeatService,
         inject: [REDIS, APP_CONFIG, WORKER_IDENTITY, WorkerStats, LOGGER],
-        useFactory: (
-          redis: Redis,
-          cfg: AppConfig,
-          identity: WorkerIdentity,
-          stats: WorkerStats,
-          logger: Logger,
-        ) =>
-          new HeartbeatService(
-            redis,
-            cfg,
-            identity,
-            stats,
-            logger,
-            resolved.heartbeatIntervalMs,
-          ),
+        useFactory: (redis: Redis, cfg: AppConfig, identity: WorkerIdentity, stats: WorkerStats, logger: Logger) =>
+          new HeartbeatService(redis, cfg, identity, stats, logger, resolved.heartbeatIntervalMs),
       },
       {
         provide: HealthServer,
@@ -244,9 +204,7 @@ export class WorkersModule {
         useFactory: (...instances: JobProcessor[]): ResolvedProcessor[] =>
           instances.map((instance, i) => ({
             instance,
-            target: jobTargetOf(processors[i]) as NonNullable<
-              ReturnType<typeof jobTargetOf>
-            >,
+            target: jobTargetOf(processors[i]) as NonNullable<ReturnType<typeof jobTargetOf>>,
           })),
       },
       JobDispatcher,
@@ -270,9 +228,7 @@ export class WorkersModule {
             connection: bullConnection(cfg, 'workers-bull'),
           }),
         }),
-        ...queues.map((queue) =>
-          BullModule.registerQueue(queueRegistration(queue)),
-        ),
+        ...queues.map((queue) => BullModule.registerQueue(queueRegistration(queue))),
       ],
       providers,
     };

@@ -1,5 +1,3 @@
-// Must stay the first import: it makes the `@lsp/*` imports below resolvable in Jest's global hooks.
-import './register-paths';
 import { setupTestEnvironment } from '@lsp/testing';
 
 /** One fresh PostgreSQL database (migrated) and Redis prefix for this run; see libs/testing. */

@@ -7,13 +7,7 @@ import { HeartbeatService } from '../src/core/heartbeat.service';
 import { ProcessesJob, type JobProcessor } from '../src/core/job-processor';
 import type { QueueWorkerHost } from '../src/core/queue-worker-host';
 import { QUEUE_HOSTS } from '../src/core/tokens';
-import {
-  bootWorkers,
-  clearPrefix,
-  deferred,
-  plainRedis,
-  testConfig,
-} from './helpers';
+import { bootWorkers, clearPrefix, deferred, plainRedis, testConfig } from './helpers';
 
 const started = deferred<Job>();
 const release = deferred();
@@ -21,9 +15,7 @@ const release = deferred();
 /** Stands in for a long job: runs until the test lets it finish. */
 @Injectable()
 @ProcessesJob('maintenance', 'verify-audit-chain')
-class BlockingProcessor
-  implements JobProcessor<'maintenance', 'verify-audit-chain'>
-{
+class BlockingProcessor implements JobProcessor<'maintenance', 'verify-audit-chain'> {
   async process(_payload: unknown, job: Job): Promise<unknown> {
     started.resolve(job);
     await release.promise;

@@ -4,19 +4,12 @@ import { createLogger } from '@lsp/platform';
 import { Database, dataSourceFor } from '@lsp/persistence';
 import { eventually } from '@lsp/testing';
 import { connectRedis } from '../src/core/dependencies';
-import {
-  HealthChecker,
-  type ReadinessReport,
-} from '../src/core/health/health-checker';
+import { HealthChecker, type ReadinessReport } from '../src/core/health/health-checker';
 import { HealthServer } from '../src/core/health/health-server';
 import { bootWorkers, clearPrefix, testConfig } from './helpers';
-import { TcpProxy, viaProxy } from './tcp-proxy';
+import { TcpProxy, viaProxy } from '@lsp/testing';
 
-async function get(
-  port: number,
-  path: string,
-  method = 'GET',
-): Promise<{ status: number; body: unknown }> {
+async function get(port: number, path: string, method = 'GET'): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method });
   return { status: res.status, body: await res.json() };
 }
@@ -69,10 +62,7 @@ describe('health endpoints', () => {
     const unreachable = redis.duplicate({ port: 1, retryStrategy: () => null });
     unreachable.on('error', () => undefined);
     redis.disconnect();
-    const server = new HealthServer(
-      new HealthChecker(app.get(Database), unreachable as Redis),
-      logger,
-    );
+    const server = new HealthServer(new HealthChecker(app.get(Database), unreachable as Redis), logger);
     const unreachablePort = await server.listen(0);
     try {
       const { status, body } = await get(unreachablePort, '/health/ready');
@@ -104,14 +94,8 @@ describe('health endpoints', () => {
   });
 
   it('turns not ready while PostgreSQL and Redis are down, and ready again by itself when they return', async () => {
-    const pg = new TcpProxy(
-      '127.0.0.1',
-      Number(new URL(config.appDatabaseUrl).port || 5432),
-    );
-    const rd = new TcpProxy(
-      '127.0.0.1',
-      Number(new URL(config.redisUrl).port || 6379),
-    );
+    const pg = new TcpProxy('127.0.0.1', Number(new URL(config.appDatabaseUrl).port || 5432));
+    const rd = new TcpProxy('127.0.0.1', Number(new URL(config.redisUrl).port || 6379));
     const proxied = {
       ...config,
       appDatabaseUrl: viaProxy(config.appDatabaseUrl, await pg.start()),

@@ -3,13 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { eventually } from '@lsp/testing';
-import {
-  WORKER_HEARTBEAT_TTL_MS,
-  addJob,
-  jobId,
-  readWorkerHeartbeats,
-  workerHeartbeatKey,
-} from '@lsp/queues';
+import { WORKER_HEARTBEAT_TTL_MS, addJob, jobId, readWorkerHeartbeats, workerHeartbeatKey } from '@lsp/queues';
 import { HeartbeatService } from '../src/core/heartbeat.service';
 import { bootWorkers, clearPrefix, plainRedis, testConfig } from './helpers';
 
@@ -48,9 +42,7 @@ describe('worker heartbeat', () => {
       failed: 0,
       version: expect.any(String),
     });
-    expect(Date.parse(beat.lastBeatAt)).toBeGreaterThanOrEqual(
-      Date.parse(beat.startedAt),
-    );
+    expect(Date.parse(beat.lastBeatAt)).toBeGreaterThanOrEqual(Date.parse(beat.startedAt));
     const ttl = await redis.pttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(WORKER_HEARTBEAT_TTL_MS);
@@ -63,33 +55,20 @@ describe('worker heartbeat', () => {
       'verify-audit-chain',
       { trigger: 'manual' },
       {
-        jobId: jobId(
-          'maintenance',
-          'verify-audit-chain',
-          'manual',
-          'heartbeat',
-        ),
+        jobId: jobId('maintenance', 'verify-audit-chain', 'manual', 'heartbeat'),
       },
     );
-    await eventually(async () =>
-      (await job.getState()) === 'completed' ? true : undefined,
-    );
+    await eventually(async () => ((await job.getState()) === 'completed' ? true : undefined));
     await eventually(async () => {
       const [latest] = await readWorkerHeartbeats(redis, config);
-      return latest &&
-        latest.processed > before &&
-        latest.lastBeatAt > beat.lastBeatAt
-        ? latest
-        : undefined;
+      return latest && latest.processed > before && latest.lastBeatAt > beat.lastBeatAt ? latest : undefined;
     });
   });
 
   it('removes the heartbeat on graceful shutdown', async () => {
     const booted = await bootWorkers(config);
     const key = booted.get(HeartbeatService).key;
-    await eventually(async () =>
-      (await redis.exists(key)) === 1 ? true : undefined,
-    );
+    await eventually(async () => ((await redis.exists(key)) === 1 ? true : undefined));
     await booted.close();
     expect(await redis.exists(key)).toBe(0);
     expect(await readWorkerHeartbeats(redis, config)).toEqual([]);

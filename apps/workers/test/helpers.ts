@@ -8,10 +8,7 @@ import { WorkersModule, type WorkersOptions } from '../src/workers.module';
  * Config for one test file: the run's database (from globalSetup) with a Redis prefix of its own, so BullMQ
  * queues, schedulers and heartbeats of one file never meet another's. Port 0: the OS picks a free health port.
  */
-export function testConfig(
-  label: string,
-  overrides: Record<string, string> = {},
-): AppConfig {
+export function testConfig(label: string, overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     ...process.env,
     REDIS_PREFIX: `${process.env['REDIS_PREFIX']}-${label}`,
@@ -45,13 +42,7 @@ export async function clearPrefix(config: AppConfig): Promise<void> {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${config.redisPrefix}:*`,
-        'COUNT',
-        500,
-      );
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redisPrefix}:*`, 'COUNT', 500);
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');

@@ -15,11 +15,7 @@ describe('job schedules', () => {
     pending: number;
   }> {
     const schedulers = await queue.getJobSchedulers();
-    const counts = await queue.getJobCounts(
-      'delayed',
-      'waiting',
-      'prioritized',
-    );
+    const counts = await queue.getJobCounts('delayed', 'waiting', 'prioritized');
     return {
       ids: schedulers.map((s) => s.key),
       every: schedulers.map((s) => s.every),
@@ -41,17 +37,11 @@ describe('job schedules', () => {
   });
 
   it('keeps one audit-chain scheduler however many workers boot, and drops undeclared ones', async () => {
-    await queue.upsertJobScheduler(
-      'obsolete-job',
-      { every: 60_000 },
-      { name: 'obsolete-job', data: {} },
-    );
+    await queue.upsertJobScheduler('obsolete-job', { every: 60_000 }, { name: 'obsolete-job', data: {} });
 
     const first = await bootWorkers(config);
     await first.close();
-    apps.push(
-      ...(await Promise.all([bootWorkers(config), bootWorkers(config)])),
-    );
+    apps.push(...(await Promise.all([bootWorkers(config), bootWorkers(config)])));
 
     const state = await eventually(async () => {
       const s = await schedulerState();

@@ -5,10 +5,7 @@ import { Client } from 'pg';
 import { eventually } from '@lsp/testing';
 import { Database, appendAudit, type AuditEntry } from '@lsp/persistence';
 import { addJob, jobId } from '@lsp/queues';
-import {
-  AUDIT_CHAIN_ALERT,
-  type VerifyAuditChainResult,
-} from '../src/maintenance/verify-audit-chain.processor';
+import { AUDIT_CHAIN_ALERT, type VerifyAuditChainResult } from '../src/maintenance/verify-audit-chain.processor';
 import { bootWorkers, clearPrefix, testConfig } from './helpers';
 
 function entry(n: number): AuditEntry {
@@ -41,26 +38,18 @@ describe('verify-audit-chain', () => {
       'verify-audit-chain',
       { trigger: 'manual' },
       {
-        jobId: jobId(
-          'maintenance',
-          'verify-audit-chain',
-          'manual',
-          `run${run}`,
-        ),
+        jobId: jobId('maintenance', 'verify-audit-chain', 'manual', `run${run}`),
       },
     );
     return eventually(async () => {
       const state = await job.getState();
       if (state === 'failed') throw new Error('verification job failed');
       if (state !== 'completed') return undefined;
-      return (await queue.getJob(job.id as string))
-        ?.returnvalue as VerifyAuditChainResult;
+      return (await queue.getJob(job.id as string))?.returnvalue as VerifyAuditChainResult;
     });
   }
 
-  async function openAlerts(): Promise<
-    { severity: string; details: Record<string, unknown>; status: string }[]
-  > {
+  async function openAlerts(): Promise<{ severity: string; details: Record<string, unknown>; status: string }[]> {
     const { rows } = await owner.query(
       `SELECT severity, details, status FROM alerts WHERE fingerprint = $1 AND status <> 'resolved'`,
       [AUDIT_CHAIN_ALERT],
@@ -83,46 +72,40 @@ describe('verify-audit-chain', () => {
   });
 
   it('records an ok check on an intact chain', async () => {
-    for (const n of [1, 2, 3])
-      await db.platform((em) => appendAudit(em, entry(n)));
+    for (const n of [1, 2, 3]) await db.platform((em) => appendAudit(em, entry(n)));
 
     const result = await verify();
 
     expect(result).toMatchObject({ ok: true, brokenAtId: null });
     expect(result.rowsChecked).toBeGreaterThanOrEqual(3);
-    const { rows } = await owner.query(
-      `SELECT ok, rows_checked FROM audit_chain_checks WHERE id = $1`,
-      [result.checkId],
-    );
+    const { rows } = await owner.query(`SELECT ok, rows_checked FROM audit_chain_checks WHERE id = $1`, [
+      result.checkId,
+    ]);
     expect(rows).toEqual([{ ok: true, rows_checked: result.rowsChecked }]);
     expect(await openAlerts()).toEqual([]);
   });
 
   it('refuses UPDATE on audit_logs to the runtime role', async () => {
-    await expect(
-      db.platform((em) => em.query(`UPDATE audit_logs SET diff = '{}'::jsonb`)),
-    ).rejects.toThrow(/permission denied/);
+    await expect(db.platform((em) => em.query(`UPDATE audit_logs SET diff = '{}'::jsonb`))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('records a failed check and raises one critical alert when a row was edited, and resolves it once repaired', async () => {
-    const { rows } = await owner.query(
-      `SELECT id, diff FROM audit_logs ORDER BY seq LIMIT 1 OFFSET 1`,
-    );
+    const { rows } = await owner.query(`SELECT id, diff FROM audit_logs ORDER BY seq LIMIT 1 OFFSET 1`);
     const [{ id: tamperedId, diff: original }] = rows as {
       id: string;
       diff: unknown;
     }[];
-    await owner.query(
-      `UPDATE audit_logs SET diff = jsonb_set(diff, '{after,name}', '"forged"') WHERE id = $1`,
-      [tamperedId],
-    );
+    await owner.query(`UPDATE audit_logs SET diff = jsonb_set(diff, '{after,name}', '"forged"') WHERE id = $1`, [
+      tamperedId,
+    ]);
 
     const broken = await verify();
     expect(broken).toMatchObject({ ok: false, brokenAtId: tamperedId });
-    const { rows: checks } = await owner.query(
-      `SELECT ok, broken_at_id FROM audit_chain_checks WHERE id = $1`,
-      [broken.checkId],
-    );
+    const { rows: checks } = await owner.query(`SELECT ok, broken_at_id FROM audit_chain_checks WHERE id = $1`, [
+      broken.checkId,
+    ]);
     expect(checks).toEqual([{ ok: false, broken_at_id: tamperedId }]);
     const [alert] = await openAlerts();
     expect(alert).toMatchObject({
@@ -135,10 +118,7 @@ describe('verify-audit-chain', () => {
     await verify();
     expect(await openAlerts()).toHaveLength(1);
 
-    await owner.query(`UPDATE audit_logs SET diff = $2 WHERE id = $1`, [
-      tamperedId,
-      JSON.stringify(original),
-    ]);
+    await owner.query(`UPDATE audit_logs SET diff = $2 WHERE id = $1`, [tamperedId, JSON.stringify(original)]);
     expect(await verify()).toMatchObject({ ok: true });
     expect(await openAlerts()).toEqual([]);
   });

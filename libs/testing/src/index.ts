@@ -1,1 +1,2 @@
 export * from './lib/test-environment';
+export * from './lib/tcp-proxy';

@@ -1,8 +1,4 @@
-import {
-  provideHttpClient,
-  withFetch,
-  withInterceptors,
-} from '@angular/common/http';
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import {
   type ApplicationConfig,
   ErrorHandler,
@@ -10,11 +6,7 @@ import {
   provideAppInitializer,
   provideBrowserGlobalErrorListeners,
 } from '@angular/core';
-import {
-  provideRouter,
-  withComponentInputBinding,
-  withRouterConfig,
-} from '@angular/router';
+import { provideRouter, withComponentInputBinding, withRouterConfig } from '@angular/router';
 import { appRoutes } from './app.routes';
 import { authInterceptor } from './core/auth/auth.interceptor';
 import { AuthService } from './core/auth/auth.service';
@@ -25,17 +17,10 @@ export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     { provide: ErrorHandler, useClass: GlobalErrorHandler },
-    provideRouter(
-      appRoutes,
-      withComponentInputBinding(),
-      withRouterConfig({ paramsInheritanceStrategy: 'always' }),
-    ),
+    provideRouter(appRoutes, withComponentInputBinding(), withRouterConfig({ paramsInheritanceStrategy: 'always' })),
     // Order matters: the error interceptor wraps the auth interceptor, so it only sees failures that
     // survive the refresh-and-retry.
-    provideHttpClient(
-      withFetch(),
-      withInterceptors([errorInterceptor, authInterceptor]),
-    ),
+    provideHttpClient(withFetch(), withInterceptors([errorInterceptor, authInterceptor])),
     // Validate a session restored from sessionStorage before the first navigation runs the guards.
     provideAppInitializer(() => inject(AuthService).restore()),
   ],

@@ -9,8 +9,7 @@ export const appRoutes: Route[] = [
     path: ROUTE_PATHS.login,
     title: 'Sign in · LightSpeedPay',
     canMatch: [guestGuard],
-    loadComponent: () =>
-      import('./features/auth/login-page').then((m) => m.LoginPage),
+    loadComponent: () => import('./features/auth/login-page').then((m) => m.LoginPage),
   },
   {
     path: '',
@@ -20,22 +19,17 @@ export const appRoutes: Route[] = [
       {
         path: ROUTE_PATHS.home,
         pathMatch: 'full',
-        loadChildren: () =>
-          import('./features/home/home.routes').then((m) => m.HOME_ROUTES),
+        loadChildren: () => import('./features/home/home.routes').then((m) => m.HOME_ROUTES),
       },
       {
         path: ROUTE_PATHS.merchants,
         canMatch: [roleGuard(PERMISSIONS.viewMerchants)],
-        loadChildren: () =>
-          import('./features/merchants/merchants.routes').then(
-            (m) => m.MERCHANTS_ROUTES,
-          ),
+        loadChildren: () => import('./features/merchants/merchants.routes').then((m) => m.MERCHANTS_ROUTES),
       },
       {
         path: ROUTE_PATHS.auditLog,
         canMatch: [roleGuard(PERMISSIONS.viewAuditLog)],
-        loadChildren: () =>
-          import('./features/audit/audit.routes').then((m) => m.AUDIT_ROUTES),
+        loadChildren: () => import('./features/audit/audit.routes').then((m) => m.AUDIT_ROUTES),
       },
     ],
   },

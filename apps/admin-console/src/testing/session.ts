@@ -2,11 +2,7 @@ import type { Role, TokenPair } from '@lsp/contracts';
 
 /** Test helpers: what the API would return, and a session as AuthService stores it. */
 
-export function tokenPair(
-  accessToken: string,
-  refreshToken: string,
-  roles: Role[] = ['admin'],
-): TokenPair {
+export function tokenPair(accessToken: string, refreshToken: string, roles: Role[] = ['admin']): TokenPair {
   return {
     accessToken,
     refreshToken,
@@ -16,11 +12,7 @@ export function tokenPair(
 }
 
 /** Must run before AuthService is first injected: it reads sessionStorage once, at construction. */
-export function storeSession(
-  roles: Role[],
-  accessToken = 'access-1',
-  refreshToken = 'refresh-1',
-): void {
+export function storeSession(roles: Role[], accessToken = 'access-1', refreshToken = 'refresh-1'): void {
   const pair = tokenPair(accessToken, refreshToken, roles);
   sessionStorage.setItem(
     'lsp.console.session',
@@ -33,11 +25,6 @@ export function storeSession(
   );
 }
 
-export function apiErrorBody(
-  type: string,
-  code: string,
-  message: string,
-  requestId = 'req_test',
-) {
+export function apiErrorBody(type: string, code: string, message: string, requestId = 'req_test') {
   return { error: { type, code, message, requestId } };
 }

@@ -13,14 +13,23 @@ export class AuditService {
   async record(
     em: EntityManager,
     actor: Actor,
-    change: { action: string; objectType: string; objectId: string | null; before: object | null; after: object | null },
+    change: {
+      action: string;
+      objectType: string;
+      objectId: string | null;
+      before: object | null;
+      after: object | null;
+    },
   ): Promise<void> {
     await appendAudit(em, {
       ...actor,
       action: change.action,
       objectType: change.objectType,
       objectId: change.objectId,
-      diff: changedFields(change.before as Record<string, unknown> | null, change.after as Record<string, unknown> | null),
+      diff: changedFields(
+        change.before as Record<string, unknown> | null,
+        change.after as Record<string, unknown> | null,
+      ),
     });
   }
 }

@@ -12,9 +12,13 @@ export const ACCESS_KEY = 'lsp:access';
  * - roles: console users holding one of the roles
  * - merchant: a merchant's API key, or a console user of role `merchant` (acting for its own merchant)
  */
-export type AccessRule = { kind: 'public' } | { kind: 'roles'; roles: Role[] } | { kind: 'merchant'; consoleOnly?: boolean };
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'roles'; roles: Role[] }
+  | { kind: 'merchant'; consoleOnly?: boolean };
 
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies AccessRule);
 
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(ACCESS_KEY, { kind: 'roles', roles } satisfies AccessRule), ApiBearerAuth('console'));

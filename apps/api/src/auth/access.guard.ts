@@ -37,13 +37,20 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (rule?.kind === 'public') return true;
     if (!rule) throw ApiException.forbidden('This route is not open to any principal');
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const token = bearerToken(request);
-    if (!token) throw ApiException.unauthenticated('Missing credentials: send Authorization: Bearer <token>', 'missing_credentials');
+    if (!token)
+      throw ApiException.unauthenticated(
+        'Missing credentials: send Authorization: Bearer <token>',
+        'missing_credentials',
+      );
 
     let principal: Principal;
     if (looksLikeApiKey(token)) {
@@ -60,7 +67,8 @@ export class AccessGuard implements CanActivate {
 
     switch (rule.kind) {
       case 'roles':
-        if (principal.kind !== 'user' || !principal.roles.some((r) => rule.roles.includes(r))) throw ApiException.forbidden();
+        if (principal.kind !== 'user' || !principal.roles.some((r) => rule.roles.includes(r)))
+          throw ApiException.forbidden();
         return true;
       case 'merchant': {
         if (principal.kind === 'user' && (!principal.roles.includes('merchant') || !principal.merchantId)) {

@@ -29,6 +29,12 @@ import { SessionRevocations } from './session-revocations';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AuthRepository, JwtStrategy, SessionRevocations, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    AuthRepository,
+    JwtStrategy,
+    SessionRevocations,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
 })
 export class AuthModule {}

@@ -39,13 +39,11 @@ export class AuthRepository {
     em: EntityManager,
     token: { id: string; userId: string; familyId: string; tokenHash: string; expiresAt: Date },
   ): Promise<void> {
-    await sql(em, `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-      token.id,
-      token.userId,
-      token.familyId,
-      token.tokenHash,
-      token.expiresAt,
-    ]);
+    await sql(
+      em,
+      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [token.id, token.userId, token.familyId, token.tokenHash, token.expiresAt],
+    );
   }
 
   /** Locks the token row so two concurrent refreshes of one token cannot both succeed. */
@@ -59,7 +57,9 @@ export class AuthRepository {
   }
 
   async revokeFamily(em: EntityManager, familyId: string): Promise<void> {
-    await sql(em, `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
+    await sql(em, `UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [
+      familyId,
+    ]);
   }
 
   async familyOf(em: EntityManager, tokenId: string): Promise<string | undefined> {

@@ -72,7 +72,10 @@ export class AuthService {
       case 'reused':
         await this.revocations.revoke(outcome.familyId);
         this.logger.warn({ sessionId: outcome.familyId }, 'refresh token reuse detected; session family revoked');
-        throw ApiException.unauthenticated('Refresh token was already used; the session has been revoked', 'refresh_token_reused');
+        throw ApiException.unauthenticated(
+          'Refresh token was already used; the session has been revoked',
+          'refresh_token_reused',
+        );
       case 'invalid':
         throw ApiException.unauthenticated('Invalid or expired refresh token', 'invalid_refresh_token');
     }
@@ -98,13 +101,25 @@ export class AuthService {
   ): Promise<{ id: string; token: string; familyId: string }> {
     const id = newId('refreshToken');
     const secret = randomBytes(32).toString('base64url');
-    await this.repo.insertRefreshToken(em, { id, userId, familyId, tokenHash: hashToken(secret), expiresAt: new Date(Date.now() + REFRESH_TTL_MS) });
+    await this.repo.insertRefreshToken(em, {
+      id,
+      userId,
+      familyId,
+      tokenHash: hashToken(secret),
+      expiresAt: new Date(Date.now() + REFRESH_TTL_MS),
+    });
     return { id, token: `${id}.${secret}`, familyId };
   }
 
   private tokenPair(user: UserRow, familyId: string, refreshToken: string): TokenPair {
     const roles = user.roles as Role[];
-    const claims: AccessTokenClaims = { sub: user.id, email: user.email, roles, sid: familyId, ...(user.merchant_id ? { mid: user.merchant_id } : {}) };
+    const claims: AccessTokenClaims = {
+      sub: user.id,
+      email: user.email,
+      roles,
+      sid: familyId,
+      ...(user.merchant_id ? { mid: user.merchant_id } : {}),
+    };
     const accessToken = this.jwt.sign(claims, {
       algorithm: 'HS256',
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,

@@ -91,7 +91,14 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
     const cached = this.cache.get(hash);
     if (cached && cached.expiresAt > now) return cached.record;
     const rows = await this.db.platform((em) =>
-      sql<{ id: string; merchant_id: string; mode: 'test' | 'live'; status: 'active' | 'revoked'; expires_at: Date | null; merchant_status: 'active' | 'suspended' }>(
+      sql<{
+        id: string;
+        merchant_id: string;
+        mode: 'test' | 'live';
+        status: 'active' | 'revoked';
+        expires_at: Date | null;
+        merchant_status: 'active' | 'suspended';
+      }>(
         em,
         `SELECT k.id, k.merchant_id, k.mode, k.status, k.expires_at, m.status AS merchant_status
            FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.secret_hash = $1`,

@@ -36,7 +36,11 @@ export class MerchantsController {
 
   @Patch(':id')
   @Roles('admin')
-  update(@IdParam('merchant') id: string, @Body() body: UpdateMerchantDto, @CurrentActor() actor: Actor): Promise<MerchantView> {
+  update(
+    @IdParam('merchant') id: string,
+    @Body() body: UpdateMerchantDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<MerchantView> {
     return this.merchants.update(id, body, actor);
   }
 
@@ -49,15 +53,22 @@ export class MerchantsController {
 
   @Post(':id/api-keys')
   @Roles('admin')
-  createKey(@IdParam('merchant') id: string, @Body() body: CreateApiKeyDto, @CurrentActor() actor: Actor): Promise<CreatedApiKey> {
+  createKey(
+    @IdParam('merchant') id: string,
+    @Body() body: CreateApiKeyDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<CreatedApiKey> {
     return this.merchants.createApiKey(id, body.mode ?? 'test', actor);
   }
 
   @Delete(':id/api-keys/:keyId')
   @HttpCode(200)
   @Roles('admin')
-  revokeKey(@IdParam('merchant') id: string, @IdParam('apiKey', 'keyId') keyId: string, @CurrentActor() actor: Actor): Promise<ApiKeyView> {
+  revokeKey(
+    @IdParam('merchant') id: string,
+    @IdParam('apiKey', 'keyId') keyId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<ApiKeyView> {
     return this.merchants.revokeApiKey(id, keyId, actor);
   }
-
 }

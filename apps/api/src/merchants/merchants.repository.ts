@@ -40,7 +40,9 @@ export class MerchantsRepository {
   }
 
   async find(em: EntityManager, id: string, forUpdate = false): Promise<MerchantRow | undefined> {
-    const rows = await sql<MerchantRow>(em, `SELECT * FROM merchants WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [id]);
+    const rows = await sql<MerchantRow>(em, `SELECT * FROM merchants WHERE id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [
+      id,
+    ]);
     return rows[0];
   }
 
@@ -65,7 +67,13 @@ export class MerchantsRepository {
               settlement_schedule = coalesce($4, settlement_schedule),
               rate_limit_per_minute = coalesce($5, rate_limit_per_minute), updated_at = now()
         WHERE id = $1 RETURNING *`,
-      [id, patch.name ?? null, patch.status ?? null, patch.settlement_schedule ?? null, patch.rate_limit_per_minute ?? null],
+      [
+        id,
+        patch.name ?? null,
+        patch.status ?? null,
+        patch.settlement_schedule ?? null,
+        patch.rate_limit_per_minute ?? null,
+      ],
     );
     return rows[0];
   }
@@ -83,12 +91,21 @@ export class MerchantsRepository {
   }
 
   listApiKeys(em: EntityManager, merchantId: string): Promise<ApiKeyRow[]> {
-    return sql<ApiKeyRow>(em, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE merchant_id = $1 ORDER BY id DESC`, [merchantId]);
+    return sql<ApiKeyRow>(em, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE merchant_id = $1 ORDER BY id DESC`, [
+      merchantId,
+    ]);
   }
 
-  async revokeApiKey(em: EntityManager, merchantId: string, keyId: string): Promise<{ before: ApiKeyRow; after: ApiKeyRow } | undefined> {
+  async revokeApiKey(
+    em: EntityManager,
+    merchantId: string,
+    keyId: string,
+  ): Promise<{ before: ApiKeyRow; after: ApiKeyRow } | undefined> {
     const before = (
-      await sql<ApiKeyRow>(em, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND merchant_id = $2 FOR UPDATE`, [keyId, merchantId])
+      await sql<ApiKeyRow>(em, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1 AND merchant_id = $2 FOR UPDATE`, [
+        keyId,
+        merchantId,
+      ])
     )[0];
     if (!before) return undefined;
     const after = (

@@ -37,7 +37,13 @@ export class MerchantsService {
           rate_limit_per_minute: input.rateLimitPerMinute ?? 600,
         }),
       );
-      await this.audit.record(em, actor, { action: 'merchant.create', objectType: 'merchant', objectId: merchant.id, before: null, after: merchant });
+      await this.audit.record(em, actor, {
+        action: 'merchant.create',
+        objectType: 'merchant',
+        objectId: merchant.id,
+        before: null,
+        after: merchant,
+      });
       const apiKey = await this.issueKey(em, merchant.id, 'test', actor);
       return { merchant, apiKey };
     });
@@ -65,8 +71,19 @@ export class MerchantsService {
         settlement_schedule: patch.settlementSchedule,
         rate_limit_per_minute: patch.rateLimitPerMinute,
       });
-      const action = before.status !== after.status ? (after.status === 'suspended' ? 'merchant.suspend' : 'merchant.reactivate') : 'merchant.update';
-      await this.audit.record(em, actor, { action, objectType: 'merchant', objectId: id, before: toMerchantView(before), after: toMerchantView(after) });
+      const action =
+        before.status !== after.status
+          ? after.status === 'suspended'
+            ? 'merchant.suspend'
+            : 'merchant.reactivate'
+          : 'merchant.update';
+      await this.audit.record(em, actor, {
+        action,
+        objectType: 'merchant',
+        objectId: id,
+        before: toMerchantView(before),
+        after: toMerchantView(after),
+      });
       return after;
     });
     // After commit: every replica drops cached keys and limits so suspension bites within seconds, not minutes.
@@ -82,7 +99,10 @@ export class MerchantsService {
     });
   }
 
-  listApiKeys(merchantId: string, scoped: (work: (em: EntityManager) => Promise<ApiKeyView[]>) => Promise<ApiKeyView[]>): Promise<ApiKeyView[]> {
+  listApiKeys(
+    merchantId: string,
+    scoped: (work: (em: EntityManager) => Promise<ApiKeyView[]>) => Promise<ApiKeyView[]>,
+  ): Promise<ApiKeyView[]> {
     return scoped(async (em) => {
       if (!(await this.repo.find(em, merchantId))) throw ApiException.notFound('merchant', merchantId);
       return (await this.repo.listApiKeys(em, merchantId)).map(toApiKeyView);
@@ -94,7 +114,13 @@ export class MerchantsService {
       const result = await this.repo.revokeApiKey(em, merchantId, keyId);
       if (!result) throw ApiException.notFound('api key', keyId);
       const [before, after] = [toApiKeyView(result.before), toApiKeyView(result.after)];
-      await this.audit.record(em, actor, { action: 'api_key.revoke', objectType: 'api_key', objectId: keyId, before, after });
+      await this.audit.record(em, actor, {
+        action: 'api_key.revoke',
+        objectType: 'api_key',
+        objectId: keyId,
+        before,
+        after,
+      });
       return after;
     });
     await this.apiKeys.invalidateMerchant(merchantId);
@@ -112,7 +138,13 @@ export class MerchantsService {
     });
     const view = toApiKeyView(row);
     // The audit record holds the masked view only: the secret leaves this process once, in the response.
-    await this.audit.record(em, actor, { action: 'api_key.create', objectType: 'api_key', objectId: view.id, before: null, after: view });
+    await this.audit.record(em, actor, {
+      action: 'api_key.create',
+      objectType: 'api_key',
+      objectId: view.id,
+      before: null,
+      after: view,
+    });
     return { ...view, secret };
   }
 }

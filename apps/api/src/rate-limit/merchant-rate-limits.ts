@@ -29,7 +29,9 @@ export class MerchantRateLimits {
     const cached = this.limits.get(merchantId);
     if (cached && cached.until > Date.now()) return cached.limit;
     const rows = await this.db.merchant(merchantId, (em) =>
-      sql<{ rate_limit_per_minute: number }>(em, `SELECT rate_limit_per_minute FROM merchants WHERE id = $1`, [merchantId]),
+      sql<{ rate_limit_per_minute: number }>(em, `SELECT rate_limit_per_minute FROM merchants WHERE id = $1`, [
+        merchantId,
+      ]),
     );
     const limit = rows[0]?.rate_limit_per_minute ?? 0;
     this.limits.set(merchantId, { limit, until: Date.now() + LIMIT_CACHE_MS });

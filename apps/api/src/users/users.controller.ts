@@ -40,7 +40,8 @@ export class UsersController {
   @Roles('admin')
   async create(@Body() body: CreateUserDto, @CurrentActor() actor: Actor): Promise<UserView> {
     const isMerchantUser = body.roles.includes('merchant');
-    if (isMerchantUser && body.roles.length > 1) throw ApiException.invalid('roles', 'A merchant user holds only the merchant role');
+    if (isMerchantUser && body.roles.length > 1)
+      throw ApiException.invalid('roles', 'A merchant user holds only the merchant role');
     if (isMerchantUser !== Boolean(body.merchantId)) {
       throw ApiException.invalid('merchantId', 'merchantId is required for the merchant role and only for it');
     }
@@ -57,7 +58,13 @@ export class UsersController {
       );
       if (!rows.length) throw ApiException.conflict('email_taken', 'A user with this email already exists');
       const view = toUserView(rows[0]);
-      await this.audit.record(em, actor, { action: 'user.create', objectType: 'user', objectId: view.id, before: null, after: view });
+      await this.audit.record(em, actor, {
+        action: 'user.create',
+        objectType: 'user',
+        objectId: view.id,
+        before: null,
+        after: view,
+      });
       return view;
     });
   }

@@ -10,12 +10,7 @@ import { e2eEnv } from './env';
 
 /** Direct API calls for test arrangement (the browser is for what is under test). */
 
-async function call<T>(
-  method: string,
-  path: string,
-  body: unknown,
-  token?: string,
-): Promise<T> {
+async function call<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
   const response = await fetch(`${e2eEnv().baseUrl}/api/v1${path}`, {
     method,
     headers: {
@@ -40,22 +35,11 @@ export async function adminToken(): Promise<string> {
   return pair.accessToken;
 }
 
-export function createMerchant(
-  token: string,
-  request: CreateMerchantRequest,
-): Promise<CreateMerchantResponse> {
-  return call<CreateMerchantResponse>(
-    'POST',
-    '/admin/merchants',
-    request,
-    token,
-  );
+export function createMerchant(token: string, request: CreateMerchantRequest): Promise<CreateMerchantResponse> {
+  return call<CreateMerchantResponse>('POST', '/admin/merchants', request, token);
 }
 
-export function createUser(
-  token: string,
-  request: CreateUserRequest,
-): Promise<UserView> {
+export function createUser(token: string, request: CreateUserRequest): Promise<UserView> {
   return call<UserView>('POST', '/admin/users', request, token);
 }
 

@@ -1,10 +1,5 @@
 import { resolve } from 'node:path';
-import {
-  type Browser,
-  type BrowserContext,
-  type Page,
-  chromium,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { e2eEnv } from './env';
 import { SCREENSHOT_DIR } from './paths';
 
@@ -53,11 +48,7 @@ export async function snap(page: Page, name: string): Promise<void> {
 }
 
 /** Signs in through the login form and waits for the overview page. */
-export async function signIn(
-  page: Page,
-  email: string,
-  password: string,
-): Promise<void> {
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
@@ -66,14 +57,6 @@ export async function signIn(
 }
 
 /** Text of a locator once it contains `expected`; waits rather than sleeps. */
-export async function waitForText(
-  page: Page,
-  testId: string,
-  expected: string,
-): Promise<void> {
-  await page
-    .getByTestId(testId)
-    .filter({ hasText: expected })
-    .first()
-    .waitFor();
+export async function waitForText(page: Page, testId: string, expected: string): Promise<void> {
+  await page.getByTestId(testId).filter({ hasText: expected }).first().waitFor();
 }

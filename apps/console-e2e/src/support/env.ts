@@ -10,9 +10,7 @@ export function e2eEnv(): E2eEnv {
   const adminEmail = process.env['E2E_ADMIN_EMAIL'];
   const adminPassword = process.env['E2E_ADMIN_PASSWORD'];
   if (!baseUrl || !adminEmail || !adminPassword) {
-    throw new Error(
-      'E2E environment missing: run the specs through jest.config.cts (global-setup starts the API).',
-    );
+    throw new Error('E2E environment missing: run the specs through jest.config.cts (global-setup starts the API).');
   }
   return { baseUrl, adminEmail, adminPassword };
 }

@@ -1,13 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
@@ -40,15 +33,10 @@ export default async function globalSetup(): Promise<void> {
   for (const [file, what] of [
     [API_MAIN, 'the API build (npx nx build api)'],
     [API_MIGRATE, 'the migration script (npx nx build api)'],
-    [
-      resolve(WORKSPACE_ROOT, CONSOLE_DIST, 'index.html'),
-      'the console build (npx nx build admin-console)',
-    ],
+    [resolve(WORKSPACE_ROOT, CONSOLE_DIST, 'index.html'), 'the console build (npx nx build admin-console)'],
   ] as const) {
     if (!existsSync(file)) {
-      throw new Error(
-        `console-e2e: ${file} is missing; build ${what} first (npx nx test console-e2e does).`,
-      );
+      throw new Error(`console-e2e: ${file} is missing; build ${what} first (npx nx test console-e2e does).`);
     }
   }
 
@@ -143,10 +131,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilReady(
-  baseUrl: string,
-  api: ChildProcess,
-): Promise<void> {
+async function waitUntilReady(baseUrl: string, api: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {

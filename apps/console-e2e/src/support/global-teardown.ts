@@ -29,14 +29,9 @@ function readState(): E2eState | null {
   }
 }
 
-async function stopApi(
-  api: ChildProcess | undefined,
-  pid: number | null,
-): Promise<void> {
+async function stopApi(api: ChildProcess | undefined, pid: number | null): Promise<void> {
   if (api && api.exitCode === null && api.signalCode === null) {
-    const exited = new Promise<void>((resolve) =>
-      api.once('exit', () => resolve()),
-    );
+    const exited = new Promise<void>((resolve) => api.once('exit', () => resolve()));
     api.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     const stopped = await Promise.race([
@@ -65,9 +60,7 @@ async function stopApi(
 
 async function dropDatabase(name: string): Promise<void> {
   if (!/^lsp_e2e_[0-9a-f]+$/.test(name)) {
-    throw new Error(
-      `console-e2e: refusing to drop unexpected database ${name}`,
-    );
+    throw new Error(`console-e2e: refusing to drop unexpected database ${name}`);
   }
   const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
@@ -82,24 +75,15 @@ async function deleteRedisKeys(prefix: string): Promise<void> {
   if (!/^lsp_e2e_[0-9a-f]+$/.test(prefix)) {
     return;
   }
-  const redis = new Redis(
-    process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    },
-  );
+  const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
   try {
     await redis.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${prefix}*`,
-        'COUNT',
-        500,
-      );
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
       cursor = next;
       if (keys.length > 0) {
         await redis.del(...keys);

@@ -1,10 +1,6 @@
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import {
-  type AppConfig,
-  type Logger,
-  createFastFailRedis,
-} from '@lsp/platform';
+import { type AppConfig, type Logger, createFastFailRedis } from '@lsp/platform';
 import { errorMessage } from './error-message';
 import { StartupError } from './startup-error';
 
@@ -97,10 +93,7 @@ export async function waitForDependencies(
           );
         }
         if (attempt === 1) {
-          logger.warn(
-            { dependency: check.name, reason },
-            'waiting for dependency',
-          );
+          logger.warn({ dependency: check.name, reason }, 'waiting for dependency');
         }
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -112,11 +105,7 @@ export async function waitForDependencies(
  * Opens the fail-fast Redis connection and waits (bounded) until it is ready, since a fail-fast client refuses
  * commands until then. Afterwards ioredis reconnects by itself after an outage.
  */
-export async function connectRedis(
-  config: AppConfig,
-  name: string,
-  timeoutMs = 10_000,
-): Promise<Redis> {
+export async function connectRedis(config: AppConfig, name: string, timeoutMs = 10_000): Promise<Redis> {
   const redis = createFastFailRedis(config, name);
   // Outages are reported by readiness and the heartbeat; the listener keeps ioredis from printing each retry.
   redis.on('error', () => undefined);

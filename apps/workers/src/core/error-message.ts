@@ -5,8 +5,7 @@
 export function errorMessage(err: unknown): string {
   // pg reports a refused dual-stack connect as an AggregateError with an empty message; use its first cause.
   const nested = (err as { errors?: unknown[] } | null)?.errors;
-  if (Array.isArray(nested) && nested.length > 0)
-    return errorMessage(nested[0]);
+  if (Array.isArray(nested) && nested.length > 0) return errorMessage(nested[0]);
   const { message, name } = (err ?? {}) as {
     message?: unknown;
     name?: unknown;

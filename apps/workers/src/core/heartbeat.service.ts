@@ -75,21 +75,13 @@ export class HeartbeatService {
     try {
       await this.redis.del(this.key);
     } catch (err) {
-      this.logger.warn(
-        { err },
-        'could not remove heartbeat; it expires by itself',
-      );
+      this.logger.warn({ err }, 'could not remove heartbeat; it expires by itself');
     }
   }
 
   private async write(): Promise<void> {
     try {
-      await this.redis.set(
-        this.key,
-        serializeWorkerHeartbeat(this.snapshot()),
-        'PX',
-        WORKER_HEARTBEAT_TTL_MS,
-      );
+      await this.redis.set(this.key, serializeWorkerHeartbeat(this.snapshot()), 'PX', WORKER_HEARTBEAT_TTL_MS);
     } catch (err) {
       this.logger.warn({ err }, 'heartbeat not written');
     }

@@ -36,10 +36,7 @@ describe('JobDispatcher', () => {
 
   it('refuses an invalid payload without calling the processor and without retries', async () => {
     const { dispatcher, processor, child } = setup(async () => undefined);
-    const result = dispatcher.dispatch(
-      'maintenance',
-      fakeJob('verify-audit-chain', { trigger: 'cron' }),
-    );
+    const result = dispatcher.dispatch('maintenance', fakeJob('verify-audit-chain', { trigger: 'cron' }));
     await expect(result).rejects.toThrow(UnrecoverableError);
     await expect(result).rejects.toThrow('data.trigger must be one of');
     expect(processor.process).not.toHaveBeenCalled();
@@ -48,9 +45,7 @@ describe('JobDispatcher', () => {
 
   it('refuses a job name the queue does not declare', async () => {
     const { dispatcher } = setup(async () => undefined);
-    await expect(
-      dispatcher.dispatch('maintenance', fakeJob('rm-rf', {})),
-    ).rejects.toThrow(UnrecoverableError);
+    await expect(dispatcher.dispatch('maintenance', fakeJob('rm-rf', {}))).rejects.toThrow(UnrecoverableError);
   });
 
   it('logs a failure with the job id and rethrows it so BullMQ retries', async () => {
@@ -59,10 +54,7 @@ describe('JobDispatcher', () => {
       throw boom;
     });
     await expect(
-      dispatcher.dispatch(
-        'maintenance',
-        fakeJob('verify-audit-chain', { trigger: 'schedule' }),
-      ),
+      dispatcher.dispatch('maintenance', fakeJob('verify-audit-chain', { trigger: 'schedule' })),
     ).rejects.toBe(boom);
     expect(logger.child).toHaveBeenCalledWith({
       queue: 'maintenance',
@@ -70,9 +62,6 @@ describe('JobDispatcher', () => {
       jobId: 'job-1',
       attempt: 1,
     });
-    expect(child.error).toHaveBeenCalledWith(
-      expect.objectContaining({ err: boom }),
-      'job failed',
-    );
+    expect(child.error).toHaveBeenCalledWith(expect.objectContaining({ err: boom }), 'job failed');
   });
 });

@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ProcessesJob,
-  type JobProcessor,
-  jobTargetOf,
-  processorsForQueues,
-} from './job-processor';
+import { ProcessesJob, type JobProcessor, jobTargetOf, processorsForQueues } from './job-processor';
 
 @Injectable()
 @ProcessesJob('maintenance', 'verify-audit-chain')
@@ -52,17 +47,13 @@ describe('processor coverage check', () => {
   });
 
   it('refuses two processors for one job', () => {
-    expect(() =>
-      processorsForQueues(['maintenance'], [VerifyA, VerifyB]),
-    ).toThrow(
+    expect(() => processorsForQueues(['maintenance'], [VerifyA, VerifyB])).toThrow(
       'job maintenance/verify-audit-chain has two processors: VerifyA and VerifyB',
     );
   });
 
   it('refuses a listed class without @ProcessesJob', () => {
-    expect(() =>
-      processorsForQueues(['maintenance'], [VerifyA, Undecorated]),
-    ).toThrow(
+    expect(() => processorsForQueues(['maintenance'], [VerifyA, Undecorated])).toThrow(
       'Undecorated is listed as a job processor but has no @ProcessesJob(queue, job)',
     );
   });

@@ -1,21 +1,13 @@
 import type { Type } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import {
-  jobNamesOf,
-  type JobName,
-  type JobPayload,
-  type QueueName,
-} from '@lsp/queues';
+import { jobNamesOf, type JobName, type JobPayload, type QueueName } from '@lsp/queues';
 import { StartupError } from './startup-error';
 
 /**
  * Handles one declared job. The dispatcher has already validated the payload against the declaration when
  * `process` is called; throwing makes BullMQ retry the job with the queue's backoff.
  */
-export interface JobProcessor<
-  Q extends QueueName = QueueName,
-  J extends JobName<Q> = JobName<Q>,
-> {
+export interface JobProcessor<Q extends QueueName = QueueName, J extends JobName<Q> = JobName<Q>> {
   process(payload: JobPayload<Q, J>, job: Job): Promise<unknown>;
 }
 
@@ -56,16 +48,12 @@ export function processorsForQueues(
   for (const type of processors) {
     const target = jobTargetOf(type);
     if (!target) {
-      throw new StartupError(
-        `${type.name} is listed as a job processor but has no @ProcessesJob(queue, job)`,
-      );
+      throw new StartupError(`${type.name} is listed as a job processor but has no @ProcessesJob(queue, job)`);
     }
     const key = jobKey(target.queue, target.job);
     const existing = byJob.get(key);
     if (existing) {
-      throw new StartupError(
-        `job ${key} has two processors: ${existing.name} and ${type.name}`,
-      );
+      throw new StartupError(`job ${key} has two processors: ${existing.name} and ${type.name}`);
     }
     byJob.set(key, type);
     if (queues.includes(target.queue)) served.push(type);
@@ -76,9 +64,7 @@ export function processorsForQueues(
       .filter((key) => !byJob.has(key)),
   );
   if (missing.length > 0) {
-    throw new StartupError(
-      `no processor for declared job${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-    );
+    throw new StartupError(`no processor for declared job${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   }
   return served;
 }

@@ -17,24 +17,14 @@ export async function installJobSchedules(
     const declared = JOB_SCHEDULES.filter((s) => s.queue === name);
     for (const schedule of declared) {
       const every = schedule.everyMs(config);
-      await queue.upsertJobScheduler(
-        schedule.id,
-        { every },
-        { name: schedule.job, data: schedule.payload },
-      );
-      logger.info(
-        { queue: name, scheduler: schedule.id, every },
-        'job scheduler installed',
-      );
+      await queue.upsertJobScheduler(schedule.id, { every }, { name: schedule.job, data: schedule.payload });
+      logger.info({ queue: name, scheduler: schedule.id, every }, 'job scheduler installed');
     }
     const ids = new Set(declared.map((s) => s.id));
     for (const existing of await queue.getJobSchedulers()) {
       if (existing.key && !ids.has(existing.key)) {
         await queue.removeJobScheduler(existing.key);
-        logger.info(
-          { queue: name, scheduler: existing.key },
-          'stale job scheduler removed',
-        );
+        logger.info({ queue: name, scheduler: existing.key }, 'stale job scheduler removed');
       }
     }
   }

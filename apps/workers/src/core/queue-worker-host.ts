@@ -41,9 +41,7 @@ export function queueWorkerHost(queue: QueueName): Type<QueueWorkerHost> {
       this.stats.failed++;
     }
   }
-  const name = queue.replace(/(^|[-_])(\w)/g, (_m, _sep, c: string) =>
-    c.toUpperCase(),
-  );
+  const name = queue.replace(/(^|[-_])(\w)/g, (_m, _sep, c: string) => c.toUpperCase());
   Object.defineProperty(Host, 'name', { value: `${name}QueueWorker` });
   return Host;
 }

@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { Logger } from '@lsp/platform';
-import {
-  Database,
-  raiseAlert,
-  recordChainCheck,
-  resolveAlertByFingerprint,
-  verifyAuditChain,
-} from '@lsp/persistence';
+import { Database, raiseAlert, recordChainCheck, resolveAlertByFingerprint, verifyAuditChain } from '@lsp/persistence';
 import type { VerifyAuditChainPayload } from '@lsp/queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { LOGGER } from '../core/tokens';
@@ -28,18 +22,13 @@ export interface VerifyAuditChainResult {
  */
 @Injectable()
 @ProcessesJob('maintenance', 'verify-audit-chain')
-export class VerifyAuditChainProcessor
-  implements JobProcessor<'maintenance', 'verify-audit-chain'>
-{
+export class VerifyAuditChainProcessor implements JobProcessor<'maintenance', 'verify-audit-chain'> {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async process(
-    payload: VerifyAuditChainPayload,
-    job: Job,
-  ): Promise<VerifyAuditChainResult> {
+  async process(payload: VerifyAuditChainPayload, job: Job): Promise<VerifyAuditChainResult> {
     const result = await this.db.platform(async (em) => {
       const check = await verifyAuditChain(em);
       const checkId = await recordChainCheck(em, check);

@@ -25,7 +25,8 @@ export interface RaisedAlert {
  * a count, never a flood. Safe under concurrency: the partial unique index decides, not a read-then-write.
  */
 export async function raiseAlert(em: EntityManager, alert: AlertInput): Promise<RaisedAlert> {
-  const rows = (await sql(em, 
+  const rows = (await sql(
+    em,
     `INSERT INTO alerts (id, fingerprint, severity, source, title, message, details, merchant_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (fingerprint) WHERE status <> 'resolved'
@@ -47,8 +48,13 @@ export async function raiseAlert(em: EntityManager, alert: AlertInput): Promise<
 }
 
 /** Closes the open alert for a condition that has cleared; a later recurrence opens a new alert. */
-export async function resolveAlertByFingerprint(em: EntityManager, fingerprint: string, by = 'system'): Promise<boolean> {
-  const rows = (await sql(em, 
+export async function resolveAlertByFingerprint(
+  em: EntityManager,
+  fingerprint: string,
+  by = 'system',
+): Promise<boolean> {
+  const rows = (await sql(
+    em,
     `UPDATE alerts SET status = 'resolved', resolved_at = now(), resolved_by = $2 WHERE fingerprint = $1 AND status <> 'resolved' RETURNING id`,
     [fingerprint, by],
   )) as unknown[];

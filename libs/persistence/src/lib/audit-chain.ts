@@ -80,7 +80,8 @@ export async function appendAudit(em: EntityManager, entry: AuditEntry): Promise
     created_at: new Date(),
   };
   const hash = rowHash(prevHash, row);
-  await sql(em, 
+  await sql(
+    em,
     `INSERT INTO audit_logs (id, actor_id, actor_email, action, object_type, object_id, diff, request_id, ip, created_at, prev_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
@@ -112,12 +113,14 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
   let rowsChecked = 0;
   let headId: string | null = null;
   const seen = new Map<string, string>();
-  const [previous] = (await sql(em, 
+  const [previous] = (await sql(
+    em,
     `SELECT head_id, head_hash FROM audit_chain_checks WHERE ok AND head_id IS NOT NULL ORDER BY checked_at DESC, id DESC LIMIT 1`,
   )) as { head_id: string; head_hash: string }[];
 
   for (;;) {
-    const rows = (await sql(em, 
+    const rows = (await sql(
+      em,
       `SELECT seq, id, actor_id, actor_email, action, object_type, object_id, diff, request_id, ip, created_at, prev_hash, hash
          FROM audit_logs WHERE seq > $1 ORDER BY seq LIMIT $2`,
       [lastSeq, batchSize],
@@ -125,7 +128,11 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
     if (rows.length === 0) break;
     for (const row of rows) {
       if (row.prev_hash !== prevHash) {
-        return broken(rowsChecked, row.id, `audit log ${row.id} does not link to the row before it (a row was removed or inserted)`);
+        return broken(
+          rowsChecked,
+          row.id,
+          `audit log ${row.id} does not link to the row before it (a row was removed or inserted)`,
+        );
       }
       if (rowHash(prevHash, row) !== row.hash) {
         return broken(rowsChecked, row.id, `audit log ${row.id} was modified after it was written`);
@@ -138,7 +145,11 @@ export async function verifyAuditChain(em: EntityManager, batchSize = 1000): Pro
     }
   }
   if (previous && seen.get(previous.head_id) !== previous.head_hash) {
-    return broken(rowsChecked, previous.head_id, `audit log ${previous.head_id}, the head at the last check, is missing (the log was truncated)`);
+    return broken(
+      rowsChecked,
+      previous.head_id,
+      `audit log ${previous.head_id}, the head at the last check, is missing (the log was truncated)`,
+    );
   }
   return {
     ok: true,
@@ -157,7 +168,8 @@ function broken(rowsChecked: number, id: string, message: string): ChainCheck {
 /** Stores the outcome of a check; the next check uses its head to detect truncation. */
 export async function recordChainCheck(em: EntityManager, check: ChainCheck): Promise<string> {
   const id = newId('check');
-  await sql(em, 
+  await sql(
+    em,
     `INSERT INTO audit_chain_checks (id, ok, rows_checked, broken_at_id, head_id, head_hash, message) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [id, check.ok, check.rowsChecked, check.brokenAtId, check.headId, check.headHash, check.message],
   );

@@ -9,7 +9,10 @@ import { dataSourceFor } from './database';
  * if absent, apply migrations as the owner, give the runtime role its password when one is configured, and
  * create the first admin when no user exists. Safe to run again and from several processes at once.
  */
-export async function prepareDatabase(config: AppConfig, logger: Logger): Promise<{ adminCreated: boolean; adminPassword: string | null }> {
+export async function prepareDatabase(
+  config: AppConfig,
+  logger: Logger,
+): Promise<{ adminCreated: boolean; adminPassword: string | null }> {
   await createDatabaseIfAbsent(config.databaseUrl, logger);
   const owner = dataSourceFor(config, 'owner', 2);
   await owner.initialize();
@@ -36,7 +39,8 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
 async function createDatabaseIfAbsent(databaseUrl: string, logger: Logger): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`DATABASE_URL: database name "${name}" must be letters, digits or _`);
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new Error(`DATABASE_URL: database name "${name}" must be letters, digits or _`);
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
   await client.connect();

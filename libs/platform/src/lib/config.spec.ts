@@ -43,7 +43,11 @@ describe('loadConfig', () => {
 
   it('defaults private webhook targets off in production', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
-    const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEYS: `v1:${key},v2:${key}` });
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      ENCRYPTION_KEYS: `v1:${key},v2:${key}`,
+    });
     expect(c.webhookAllowPrivateTargets).toBe(false);
     expect(c.encryptionKeys.map((k) => k.version)).toEqual(['v1', 'v2']);
     expect(c.generated).toEqual([]);

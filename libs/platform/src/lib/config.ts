@@ -64,7 +64,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
   const production = nodeEnv === 'production';
 
-  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/lightspeedpay', ['postgres:', 'postgresql:']);
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/lightspeedpay', [
+    'postgres:',
+    'postgresql:',
+  ]);
   const appDatabaseUrl = env['APP_DATABASE_URL']
     ? url(env, 'APP_DATABASE_URL', '', ['postgres:', 'postgresql:'])
     : withUser(databaseUrl, 'lsp_app');
@@ -93,9 +96,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return ms;
   });
 
-  const origins = (env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = (env['CORS_ORIGINS'] ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://console.example.com`);
+    if (!/^https?:\/\/[^/]+$/.test(origin))
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://console.example.com`);
   }
 
   return {
@@ -106,7 +113,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     appDatabaseUrl,
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisPrefix: pattern(env, 'REDIS_PREFIX', 'lsp', /^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -'),
-    bootstrapAdminEmail: pattern(env, 'BOOTSTRAP_ADMIN_EMAIL', 'admin@lightspeedpay.local', /^[^@\s]+@[^@\s]+$/, 'an email address'),
+    bootstrapAdminEmail: pattern(
+      env,
+      'BOOTSTRAP_ADMIN_EMAIL',
+      'admin@lightspeedpay.local',
+      /^[^@\s]+@[^@\s]+$/,
+      'an email address',
+    ),
     bootstrapAdminPassword: optionalPassword(env, 'BOOTSTRAP_ADMIN_PASSWORD'),
     jwtSecret,
     encryptionKeys,
@@ -117,9 +130,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     retryTemporaryMax: int(env, 'RETRY_TEMPORARY_MAX', 3, 0, 20),
     corsOrigins: origins,
     trustProxy: bool(env, 'TRUST_PROXY', false),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], nodeEnv === 'test' ? 'warn' : 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      nodeEnv === 'test' ? 'warn' : 'info',
+    ),
     consoleDist: env['CONSOLE_DIST'] === '' ? null : (env['CONSOLE_DIST'] ?? 'dist/apps/admin-console/browser'),
-    workerQueues: (env['WORKER_QUEUES'] ?? '').split(',').map((q) => q.trim()).filter(Boolean),
+    workerQueues: (env['WORKER_QUEUES'] ?? '')
+      .split(',')
+      .map((q) => q.trim())
+      .filter(Boolean),
     apiKeyCacheTtlMs: duration(env, 'API_KEY_CACHE_TTL', '5s'),
     auditVerifyEvery: duration(env, 'AUDIT_VERIFY_EVERY', '10m'),
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
@@ -152,7 +173,8 @@ function withUser(dbUrl: string, user: string): string {
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${v}")`);
   return v as T;
 }
 
@@ -175,7 +197,8 @@ function port(env: Env, name: string, fallback: number): number {
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${v}")`);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${v}")`);
   return Number(v);
 }
 

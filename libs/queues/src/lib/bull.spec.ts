@@ -39,9 +39,7 @@ describe('BullMQ wiring', () => {
       tls: {},
       connectionName: 'x:w',
     });
-    expect(
-      bullConnection({ redisUrl: 'redis://[::1]:7000', redisPrefix: 'x' }),
-    ).toMatchObject({
+    expect(bullConnection({ redisUrl: 'redis://[::1]:7000', redisPrefix: 'x' })).toMatchObject({
       host: '::1',
       port: 7000,
     });

@@ -12,10 +12,7 @@ export function bullPrefix(config: Pick<AppConfig, 'redisPrefix'>): string {
  * connections (a blocking one per worker) and closes them with the queue or worker. `maxRetriesPerRequest: null`
  * is required by BullMQ workers.
  */
-export function bullConnection(
-  config: Pick<AppConfig, 'redisUrl' | 'redisPrefix'>,
-  name = 'bull',
-): RedisOptions {
+export function bullConnection(config: Pick<AppConfig, 'redisUrl' | 'redisPrefix'>, name = 'bull'): RedisOptions {
   const url = new URL(config.redisUrl);
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
   return {

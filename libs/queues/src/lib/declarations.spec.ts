@@ -34,39 +34,25 @@ describe('queue declarations', () => {
     }
   });
 
-  it.each([[{ trigger: 'schedule' }], [{ trigger: 'manual' }]])(
-    'accepts verify-audit-chain payload %j',
+  it.each([[{ trigger: 'schedule' }], [{ trigger: 'manual' }]])('accepts verify-audit-chain payload %j', (data) => {
+    expect(parseJobPayload('maintenance', 'verify-audit-chain', data)).toEqual(data);
+  });
+
+  it.each([[{}], [{ trigger: 'cron' }], [{ trigger: 'manual', extra: true }], [null], ['manual']])(
+    'rejects verify-audit-chain payload %j',
     (data) => {
-      expect(
-        parseJobPayload('maintenance', 'verify-audit-chain', data),
-      ).toEqual(data);
+      expect(() => parseJobPayload('maintenance', 'verify-audit-chain', data)).toThrow(InvalidJobPayloadError);
     },
   );
 
-  it.each([
-    [{}],
-    [{ trigger: 'cron' }],
-    [{ trigger: 'manual', extra: true }],
-    [null],
-    ['manual'],
-  ])('rejects verify-audit-chain payload %j', (data) => {
-    expect(() =>
-      parseJobPayload('maintenance', 'verify-audit-chain', data),
-    ).toThrow(InvalidJobPayloadError);
-  });
-
   it('names queue, job and problem in a payload error', () => {
-    expect(() =>
-      parseJobPayload('maintenance', 'verify-audit-chain', { trigger: 1 }),
-    ).toThrow(
+    expect(() => parseJobPayload('maintenance', 'verify-audit-chain', { trigger: 1 })).toThrow(
       'invalid payload for maintenance/verify-audit-chain: data.trigger must be one of "schedule", "manual"',
     );
   });
 
   it('refuses an undeclared job name coming from the wire', () => {
-    expect(() =>
-      parseJobPayload('maintenance', 'drop-tables' as 'verify-audit-chain', {}),
-    ).toThrow(UnknownJobError);
+    expect(() => parseJobPayload('maintenance', 'drop-tables' as 'verify-audit-chain', {})).toThrow(UnknownJobError);
   });
 
   it('merges queue defaults with caller overrides', () => {
@@ -84,9 +70,7 @@ describe('queue declarations', () => {
   it('schedules only declared jobs with valid payloads', () => {
     for (const s of JOB_SCHEDULES) {
       expect(isJobName(s.queue, s.job)).toBe(true);
-      expect(() =>
-        parseJobPayload(s.queue, s.job as never, s.payload),
-      ).not.toThrow();
+      expect(() => parseJobPayload(s.queue, s.job as never, s.payload)).not.toThrow();
     }
     const audit = JOB_SCHEDULES.find((s) => s.id === 'verify-audit-chain');
     expect(audit?.everyMs({ auditVerifyEvery: 60_000 })).toBe(60_000);

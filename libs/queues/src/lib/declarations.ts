@@ -28,10 +28,7 @@ export interface JobPayloads {
 
 export type QueueName = keyof JobPayloads;
 export type JobName<Q extends QueueName> = keyof JobPayloads[Q] & string;
-export type JobPayload<
-  Q extends QueueName,
-  J extends JobName<Q>,
-> = JobPayloads[Q][J];
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobPayloads[Q][J];
 
 // ---- definitions -------------------------------------------------------------------------------------------
 
@@ -86,34 +83,19 @@ export const QUEUES: {
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
 
 export function isQueueName(name: unknown): name is QueueName {
-  return (
-    typeof name === 'string' &&
-    Object.prototype.hasOwnProperty.call(QUEUES, name)
-  );
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(QUEUES, name);
 }
 
 export function jobNamesOf<Q extends QueueName>(queue: Q): JobName<Q>[] {
   return Object.keys(QUEUES[queue].jobs) as JobName<Q>[];
 }
 
-export function isJobName<Q extends QueueName>(
-  queue: Q,
-  name: unknown,
-): name is JobName<Q> {
-  return (
-    typeof name === 'string' &&
-    Object.prototype.hasOwnProperty.call(QUEUES[queue].jobs, name)
-  );
+export function isJobName<Q extends QueueName>(queue: Q, name: unknown): name is JobName<Q> {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(QUEUES[queue].jobs, name);
 }
 
-function jobDefinition<Q extends QueueName, J extends JobName<Q>>(
-  queue: Q,
-  job: J,
-): JobDefinition<JobPayload<Q, J>> {
-  const jobs = QUEUES[queue].jobs as unknown as Record<
-    string,
-    JobDefinition<JobPayload<Q, J>>
-  >;
+function jobDefinition<Q extends QueueName, J extends JobName<Q>>(queue: Q, job: J): JobDefinition<JobPayload<Q, J>> {
+  const jobs = QUEUES[queue].jobs as unknown as Record<string, JobDefinition<JobPayload<Q, J>>>;
   const definition = jobs[job];
   if (!definition) throw new UnknownJobError(queue, job);
   return definition;

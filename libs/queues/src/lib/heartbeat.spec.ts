@@ -20,9 +20,7 @@ const beat: WorkerHeartbeat = {
 
 describe('worker heartbeats', () => {
   it('keys heartbeats under <prefix>:workers:<id>', () => {
-    expect(workerHeartbeatKey({ redisPrefix: 'lsp' }, 'host-1-ab12')).toBe(
-      'lsp:workers:host-1-ab12',
-    );
+    expect(workerHeartbeatKey({ redisPrefix: 'lsp' }, 'host-1-ab12')).toBe('lsp:workers:host-1-ab12');
     expect(() => workerHeartbeatKey({ redisPrefix: 'lsp' }, 'a:b')).toThrow();
   });
 
@@ -56,9 +54,7 @@ describe('worker heartbeats', () => {
         patterns.push(args[2]);
         return pages.shift() as [string, string[]];
       }),
-      mget: jest.fn(async (...keys: string[]) =>
-        keys.map((k) => store[k] ?? null),
-      ),
+      mget: jest.fn(async (...keys: string[]) => keys.map((k) => store[k] ?? null)),
     };
     const beats = await readWorkerHeartbeats(redis as never, {
       redisPrefix: 'lsp',
@@ -70,9 +66,7 @@ describe('worker heartbeats', () => {
 
   it('reads nothing when no worker is alive', async () => {
     const redis = { scan: jest.fn(async () => ['0', []]), mget: jest.fn() };
-    await expect(
-      readWorkerHeartbeats(redis as never, { redisPrefix: 'lsp' }),
-    ).resolves.toEqual([]);
+    await expect(readWorkerHeartbeats(redis as never, { redisPrefix: 'lsp' })).resolves.toEqual([]);
     expect(redis.mget).not.toHaveBeenCalled();
   });
 });

@@ -40,18 +40,12 @@ const validateHeartbeat = objectOf<WorkerHeartbeat>({
   version: string({ maxLength: 100 }),
 });
 
-export function workerHeartbeatKey(
-  config: Pick<AppConfig, 'redisPrefix'>,
-  workerId: string,
-): string {
-  if (!WORKER_ID_PATTERN.test(workerId))
-    throw new Error(`invalid worker id "${workerId}"`);
+export function workerHeartbeatKey(config: Pick<AppConfig, 'redisPrefix'>, workerId: string): string {
+  if (!WORKER_ID_PATTERN.test(workerId)) throw new Error(`invalid worker id "${workerId}"`);
   return redisKey(config, 'workers', workerId);
 }
 
-export function workerHeartbeatPattern(
-  config: Pick<AppConfig, 'redisPrefix'>,
-): string {
+export function workerHeartbeatPattern(config: Pick<AppConfig, 'redisPrefix'>): string {
   return redisKey(config, 'workers', '*');
 }
 
@@ -60,9 +54,7 @@ export function serializeWorkerHeartbeat(heartbeat: WorkerHeartbeat): string {
 }
 
 /** Parses a stored heartbeat; null for a missing, malformed or foreign value (never throws). */
-export function parseWorkerHeartbeat(
-  text: string | null | undefined,
-): WorkerHeartbeat | null {
+export function parseWorkerHeartbeat(text: string | null | undefined): WorkerHeartbeat | null {
   if (!text) return null;
   let data: unknown;
   try {
@@ -82,13 +74,7 @@ export async function readWorkerHeartbeats(
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(
-      cursor,
-      'MATCH',
-      workerHeartbeatPattern(config),
-      'COUNT',
-      200,
-    );
+    const [next, batch] = await redis.scan(cursor, 'MATCH', workerHeartbeatPattern(config), 'COUNT', 200);
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');

@@ -3,25 +3,18 @@ import { jobId } from './job-id';
 
 describe('jobId', () => {
   it('names queue, job and key', () => {
-    expect(
-      jobId('maintenance', 'verify-audit-chain', 'manual', 'req_123'),
-    ).toBe('maintenance.verify-audit-chain.manual.req_123');
-  });
-
-  it('is deterministic, so a retried enqueue hits the same id', () => {
-    expect(jobId('maintenance', 'verify-audit-chain', 'a')).toBe(
-      jobId('maintenance', 'verify-audit-chain', 'a'),
+    expect(jobId('maintenance', 'verify-audit-chain', 'manual', 'req_123')).toBe(
+      'maintenance.verify-audit-chain.manual.req_123',
     );
   });
 
-  it.each([[''], ['a:b'], ['a.b'], ['a b'], ['x'.repeat(101)]])(
-    'refuses key part %j',
-    (part) => {
-      expect(() => jobId('maintenance', 'verify-audit-chain', part)).toThrow(
-        /key part/,
-      );
-    },
-  );
+  it('is deterministic, so a retried enqueue hits the same id', () => {
+    expect(jobId('maintenance', 'verify-audit-chain', 'a')).toBe(jobId('maintenance', 'verify-audit-chain', 'a'));
+  });
+
+  it.each([[''], ['a:b'], ['a.b'], ['a b'], ['x'.repeat(101)]])('refuses key part %j', (part) => {
+    expect(() => jobId('maintenance', 'verify-audit-chain', part)).toThrow(/key part/);
+  });
 
   it('never yields a BullMQ-reserved colon nor an integer id, and distinct keys give distinct ids', () => {
     const part = fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/);
@@ -30,16 +23,8 @@ describe('jobId', () => {
         fc.array(part, { minLength: 1, maxLength: 4 }),
         fc.array(part, { minLength: 1, maxLength: 4 }),
         (a, b) => {
-          const idA = jobId(
-            'maintenance',
-            'verify-audit-chain',
-            ...(a as [string, ...string[]]),
-          );
-          const idB = jobId(
-            'maintenance',
-            'verify-audit-chain',
-            ...(b as [string, ...string[]]),
-          );
+          const idA = jobId('maintenance', 'verify-audit-chain', ...(a as [string, ...string[]]));
+          const idB = jobId('maintenance', 'verify-audit-chain', ...(b as [string, ...string[]]));
           expect(idA).not.toContain(':');
           expect(`${parseInt(idA, 10)}`).not.toBe(idA);
           expect(idA === idB).toBe(a.join('\u0000') === b.join('\u0000'));

@@ -10,17 +10,11 @@ const PART = /^[A-Za-z0-9_-]{1,100}$/;
  * Each key part must be letters, digits, `_` or `-`: BullMQ reserves `:`, and a separator that can never occur
  * inside a part keeps distinct keys from colliding (`a.b` + `c` vs `a` + `b.c`).
  */
-export function jobId<Q extends QueueName>(
-  queue: Q,
-  job: JobName<Q>,
-  ...key: [string, ...string[]]
-): string {
+export function jobId<Q extends QueueName>(queue: Q, job: JobName<Q>, ...key: [string, ...string[]]): string {
   if (key.length === 0) throw new Error('jobId needs at least one key part');
   for (const part of key) {
     if (!PART.test(part)) {
-      throw new Error(
-        `jobId key part "${part}" must be 1-100 letters, digits, _ or -`,
-      );
+      throw new Error(`jobId key part "${part}" must be 1-100 letters, digits, _ or -`);
     }
   }
   return [queue, job, ...key].join('.');

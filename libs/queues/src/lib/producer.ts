@@ -1,11 +1,5 @@
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import {
-  jobOptions,
-  parseJobPayload,
-  type JobName,
-  type JobPayload,
-  type QueueName,
-} from './declarations';
+import { jobOptions, parseJobPayload, type JobName, type JobPayload, type QueueName } from './declarations';
 
 /**
  * Adds a declared job: the payload is validated on the way in (a producer bug fails at the producer, not later in
@@ -19,9 +13,7 @@ export async function addJob<Q extends QueueName, J extends JobName<Q>>(
   options: JobsOptions = {},
 ): Promise<Job> {
   if (queue.name !== queueName) {
-    throw new Error(
-      `addJob: queue instance "${queue.name}" is not "${queueName}"`,
-    );
+    throw new Error(`addJob: queue instance "${queue.name}" is not "${queueName}"`);
   }
   const data = parseJobPayload(queueName, job, payload);
   return queue.add(job, data, jobOptions(queueName, job, options));

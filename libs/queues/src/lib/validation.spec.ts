@@ -1,12 +1,4 @@
-import {
-  arrayOf,
-  integer,
-  object,
-  objectOf,
-  oneOf,
-  optional,
-  string,
-} from './validation';
+import { arrayOf, integer, object, objectOf, oneOf, optional, string } from './validation';
 
 interface Sample {
   kind: 'a' | 'b';
@@ -40,55 +32,19 @@ describe('payload validators', () => {
     ['an array', [], 'data must be an object'],
     ['a string', 'x', 'data must be an object'],
     ['a class instance', new Date(), 'data must be an object'],
-    [
-      'a missing key',
-      { ...valid, name: undefined },
-      'data.name must be a string',
-    ],
+    ['a missing key', { ...valid, name: undefined }, 'data.name must be a string'],
     ['an unknown key', { ...valid, extra: 1 }, 'data.extra is not allowed'],
-    [
-      'a bad literal',
-      { ...valid, kind: 'c' },
-      'data.kind must be one of "a", "b"',
-    ],
+    ['a bad literal', { ...valid, kind: 'c' }, 'data.kind must be one of "a", "b"'],
     ['a pattern mismatch', { ...valid, name: 'ABC' }, 'data.name must match'],
-    [
-      'a too long string',
-      { ...valid, name: 'abcdef' },
-      'data.name must be 1-5',
-    ],
+    ['a too long string', { ...valid, name: 'abcdef' }, 'data.name must be 1-5'],
     ['an empty string', { ...valid, name: '' }, 'data.name must be 1-5'],
     ['a float', { ...valid, count: 1.5 }, 'data.count must be an integer'],
-    [
-      'an out-of-range integer',
-      { ...valid, count: 11 },
-      'data.count must be an integer from 0 to 10',
-    ],
-    [
-      'a string number',
-      { ...valid, count: '1' },
-      'data.count must be an integer',
-    ],
-    [
-      'too many items',
-      { ...valid, tags: ['a', 'b', 'c'] },
-      'data.tags must have 0-2 items',
-    ],
-    [
-      'a bad item',
-      { ...valid, tags: ['a', 2] },
-      'data.tags[1] must be a string',
-    ],
-    [
-      'a bad nested value',
-      { ...valid, nested: { id: 1 } },
-      'data.nested.id must be a string',
-    ],
-    [
-      'an unknown nested key',
-      { ...valid, nested: { id: 'x', y: 1 } },
-      'data.nested.y is not allowed',
-    ],
+    ['an out-of-range integer', { ...valid, count: 11 }, 'data.count must be an integer from 0 to 10'],
+    ['a string number', { ...valid, count: '1' }, 'data.count must be an integer'],
+    ['too many items', { ...valid, tags: ['a', 'b', 'c'] }, 'data.tags must have 0-2 items'],
+    ['a bad item', { ...valid, tags: ['a', 2] }, 'data.tags[1] must be a string'],
+    ['a bad nested value', { ...valid, nested: { id: 1 } }, 'data.nested.id must be a string'],
+    ['an unknown nested key', { ...valid, nested: { id: 'x', y: 1 } }, 'data.nested.y is not allowed'],
   ])('rejects %s', (_label, data, message) => {
     const result = validate(data);
     expect(result.ok).toBe(false);

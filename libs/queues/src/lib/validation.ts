@@ -4,9 +4,7 @@
  * from a console, is checked against the declaration before any work happens.
  */
 
-export type ValidationResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; errors: string[] };
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 export type Validator<T> = (data: unknown) => ValidationResult<T>;
 
@@ -21,55 +19,39 @@ export interface Field<T> {
   readonly type?: T;
 }
 
-export function oneOf<const V extends readonly (string | number | boolean)[]>(
-  ...values: V
-): Field<V[number]> {
+export function oneOf<const V extends readonly (string | number | boolean)[]>(...values: V): Field<V[number]> {
   return {
     check: (value, path) =>
       values.includes(value as V[number])
         ? []
-        : [
-            `${path} must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
-          ],
+        : [`${path} must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`],
   };
 }
 
-export function string(
-  rules: { pattern?: RegExp; minLength?: number; maxLength?: number } = {},
-): Field<string> {
+export function string(rules: { pattern?: RegExp; minLength?: number; maxLength?: number } = {}): Field<string> {
   const { pattern, minLength = 1, maxLength = 1000 } = rules;
   return {
     check: (value, path) => {
       if (typeof value !== 'string') return [`${path} must be a string`];
       if (value.length < minLength || value.length > maxLength)
         return [`${path} must be ${minLength}-${maxLength} characters long`];
-      if (pattern && !pattern.test(value))
-        return [`${path} must match ${String(pattern)}`];
+      if (pattern && !pattern.test(value)) return [`${path} must match ${String(pattern)}`];
       return [];
     },
   };
 }
 
-export function integer(
-  rules: { min?: number; max?: number } = {},
-): Field<number> {
-  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } =
-    rules;
+export function integer(rules: { min?: number; max?: number } = {}): Field<number> {
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = rules;
   return {
     check: (value, path) =>
-      typeof value === 'number' &&
-      Number.isInteger(value) &&
-      value >= min &&
-      value <= max
+      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
         ? []
         : [`${path} must be an integer from ${min} to ${max}`],
   };
 }
 
-export function arrayOf<T>(
-  item: Field<T>,
-  rules: { minItems?: number; maxItems?: number } = {},
-): Field<T[]> {
+export function arrayOf<T>(item: Field<T>, rules: { minItems?: number; maxItems?: number } = {}): Field<T[]> {
   const { minItems = 0, maxItems = 1000 } = rules;
   return {
     check: (value, path) => {
@@ -84,8 +66,7 @@ export function arrayOf<T>(
 export function optional<T>(field: Field<T>): Field<T | undefined> {
   return {
     optional: true,
-    check: (value, path) =>
-      value === undefined ? [] : field.check(value, path),
+    check: (value, path) => (value === undefined ? [] : field.check(value, path)),
   };
 }
 
@@ -100,11 +81,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
-function checkObject<T extends object>(
-  shape: Shape<T>,
-  value: unknown,
-  path: string,
-): string[] {
+function checkObject<T extends object>(shape: Shape<T>, value: unknown, path: string): string[] {
   if (!isPlainObject(value)) return [`${path} must be an object`];
   const errors: string[] = [];
   const fields = shape as Record<string, Field<unknown>>;
@@ -132,8 +109,6 @@ export function object<T extends object>(shape: Shape<T>): Field<T> {
 export function objectOf<T extends object>(shape: Shape<T>): Validator<T> {
   return (data) => {
     const errors = checkObject(shape, data, 'data');
-    return errors.length === 0
-      ? { ok: true, value: data as T }
-      : { ok: false, errors };
+    return errors.length === 0 ? { ok: true, value: data as T } : { ok: false, errors };
   };
 }

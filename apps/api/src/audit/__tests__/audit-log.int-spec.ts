@@ -29,7 +29,11 @@ describe('audit log (hash-chained, append-only)', () => {
       headers: { 'x-request-id': 'req-audit-test-1' },
     });
     expect(patch.headers.get('x-request-id')).toBe('req-audit-test-1');
-    const res = await api.request<ListResponse<AuditLogView>>('GET', `/api/v1/admin/audit-logs?objectId=${merchant.id}&action=merchant.update`, { token: admin });
+    const res = await api.request<ListResponse<AuditLogView>>(
+      'GET',
+      `/api/v1/admin/audit-logs?objectId=${merchant.id}&action=merchant.update`,
+      { token: admin },
+    );
     expect(res.status).toBe(200);
     expect(res.body.data).toHaveLength(1);
     const entry = res.body.data[0];
@@ -50,7 +54,11 @@ describe('audit log (hash-chained, append-only)', () => {
 
   it('filters and paginates', async () => {
     for (let i = 0; i < 3; i++) await api.createMerchant(admin, { name: `Audit page ${i}` });
-    const page = await api.request<ListResponse<AuditLogView>>('GET', '/api/v1/admin/audit-logs?action=merchant.create&limit=2', { token: admin });
+    const page = await api.request<ListResponse<AuditLogView>>(
+      'GET',
+      '/api/v1/admin/audit-logs?action=merchant.create&limit=2',
+      { token: admin },
+    );
     expect(page.body.data).toHaveLength(2);
     expect(page.body.hasMore).toBe(true);
     expect(page.body.data.every((e) => e.action === 'merchant.create')).toBe(true);
@@ -60,15 +68,26 @@ describe('audit log (hash-chained, append-only)', () => {
       { token: admin },
     );
     expect(next.body.data[0].id < page.body.data[1].id).toBe(true);
-    const future = await api.request<ListResponse<AuditLogView>>('GET', '/api/v1/admin/audit-logs?createdFrom=2999-01-01T00:00:00Z', { token: admin });
+    const future = await api.request<ListResponse<AuditLogView>>(
+      'GET',
+      '/api/v1/admin/audit-logs?createdFrom=2999-01-01T00:00:00Z',
+      { token: admin },
+    );
     expect(future.body.data).toEqual([]);
-    expectError(await api.request('GET', '/api/v1/admin/audit-logs?createdFrom=yesterday', { token: admin }), 400, 'invalid_request_error', 'createdFrom');
+    expectError(
+      await api.request('GET', '/api/v1/admin/audit-logs?createdFrom=yesterday', { token: admin }),
+      400,
+      'invalid_request_error',
+      'createdFrom',
+    );
   });
 
   it('keeps one unbroken chain under concurrent writers on two API processes', async () => {
     const other = await ApiHarness.start();
     try {
-      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : api).createMerchant(admin, { name: `Concurrent ${i}` })));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? other : api).createMerchant(admin, { name: `Concurrent ${i}` })),
+      );
     } finally {
       await other.close();
     }
@@ -83,9 +102,13 @@ describe('audit log (hash-chained, append-only)', () => {
     const owner = new Client({ connectionString: config.databaseUrl });
     await owner.connect();
     try {
-      const { rows } = await owner.query<{ id: string; diff: object }>(`SELECT id, diff FROM audit_logs ORDER BY seq DESC LIMIT 1 OFFSET 1`);
+      const { rows } = await owner.query<{ id: string; diff: object }>(
+        `SELECT id, diff FROM audit_logs ORDER BY seq DESC LIMIT 1 OFFSET 1`,
+      );
       const target = rows[0];
-      await owner.query(`UPDATE audit_logs SET diff = jsonb_set(diff, '{after,name}', '"Tampered"') WHERE id = $1`, [target.id]);
+      await owner.query(`UPDATE audit_logs SET diff = jsonb_set(diff, '{after,name}', '"Tampered"') WHERE id = $1`, [
+        target.id,
+      ]);
       const edited = await db.platform((em) => verifyAuditChain(em));
       expect(edited).toMatchObject({ ok: false, brokenAtId: target.id });
       expect(edited.message).toMatch(/modified/);

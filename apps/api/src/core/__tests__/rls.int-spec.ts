@@ -27,7 +27,9 @@ describe('row-level security for the runtime role lsp_app', () => {
   });
 
   it('is a restricted role: no superuser, no BYPASSRLS', async () => {
-    const [role] = (await ds.query(`SELECT rolsuper, rolbypassrls, current_user AS me FROM pg_roles WHERE rolname = current_user`)) as {
+    const [role] = (await ds.query(
+      `SELECT rolsuper, rolbypassrls, current_user AS me FROM pg_roles WHERE rolname = current_user`,
+    )) as {
       rolsuper: boolean;
       rolbypassrls: boolean;
       me: string;
@@ -52,7 +54,9 @@ describe('row-level security for the runtime role lsp_app', () => {
   it('sees only the bound merchant, and every merchant in the platform scope', async () => {
     const visibleToA = await db.merchant(merchantA, (em) => sql<{ id: string }>(em, `SELECT id FROM merchants`));
     expect(visibleToA.map((r) => r.id)).toEqual([merchantA]);
-    const keysOfA = await db.merchant(merchantA, (em) => sql<{ merchant_id: string }>(em, `SELECT merchant_id FROM api_keys`));
+    const keysOfA = await db.merchant(merchantA, (em) =>
+      sql<{ merchant_id: string }>(em, `SELECT merchant_id FROM api_keys`),
+    );
     expect(keysOfA.length).toBeGreaterThan(0);
     expect(keysOfA.every((k) => k.merchant_id === merchantA)).toBe(true);
     const all = await db.platform((em) => sql<{ id: string }>(em, `SELECT id FROM merchants`));
@@ -61,11 +65,17 @@ describe('row-level security for the runtime role lsp_app', () => {
 
   it('refuses to write a row for another merchant', async () => {
     await expect(
-      db.merchant(merchantA, (em) => sql(em, `UPDATE merchants SET name = 'hijacked' WHERE id = $1 RETURNING id`, [merchantB])),
+      db.merchant(merchantA, (em) =>
+        sql(em, `UPDATE merchants SET name = 'hijacked' WHERE id = $1 RETURNING id`, [merchantB]),
+      ),
     ).resolves.toEqual([]);
     await expect(
       db.merchant(merchantA, (em) =>
-        sql(em, `INSERT INTO api_keys (id, merchant_id, mode, secret_hash, last4) VALUES ('key_01ARZ3NDEKTSV4RRFFQ69G5FAV', $1, 'test', 'x', 'abcd')`, [merchantB]),
+        sql(
+          em,
+          `INSERT INTO api_keys (id, merchant_id, mode, secret_hash, last4) VALUES ('key_01ARZ3NDEKTSV4RRFFQ69G5FAV', $1, 'test', 'x', 'abcd')`,
+          [merchantB],
+        ),
       ),
     ).rejects.toThrow(/row-level security/);
   });
@@ -76,7 +86,9 @@ describe('row-level security for the runtime role lsp_app', () => {
   });
 
   it('may not rewrite or delete audit history', async () => {
-    await expect(db.platform((em) => sql(em, `UPDATE audit_logs SET action = 'x'`))).rejects.toThrow(/permission denied/);
+    await expect(db.platform((em) => sql(em, `UPDATE audit_logs SET action = 'x'`))).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(db.platform((em) => sql(em, `DELETE FROM audit_logs`))).rejects.toThrow(/permission denied/);
   });
 });

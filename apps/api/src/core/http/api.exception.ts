@@ -60,8 +60,13 @@ export class ApiException extends Error {
   }
 
   static rateLimited(retryAfterSeconds: number, headers: Record<string, string> = {}): ApiException {
-    return new ApiException('rate_limit_error', 'rate_limited', `Too many requests; retry after ${retryAfterSeconds} s`, {
-      headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
-    });
+    return new ApiException(
+      'rate_limit_error',
+      'rate_limited',
+      `Too many requests; retry after ${retryAfterSeconds} s`,
+      {
+        headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
+      },
+    );
   }
 }

@@ -50,13 +50,19 @@ export function toErrorResponse(
     return {
       status,
       headers: {},
-      body: { error: { type: TYPE_BY_STATUS[status] ?? 'invalid_request_error', code: codeFor(status), message, requestId } },
+      body: {
+        error: { type: TYPE_BY_STATUS[status] ?? 'invalid_request_error', code: codeFor(status), message, requestId },
+      },
     };
   }
   if (isDependencyDown(error)) {
     logger.warn({ err: error, requestId }, 'dependency unavailable');
     const e = ApiException.unavailable();
-    return { status: 503, headers: { 'Retry-After': '5' }, body: { error: { type: e.type, code: e.code, message: e.message, requestId } } };
+    return {
+      status: 503,
+      headers: { 'Retry-After': '5' },
+      body: { error: { type: e.type, code: e.code, message: e.message, requestId } },
+    };
   }
   // A 500 logs its cause with the request id and tells the client nothing more.
   logger.error({ err: error, requestId }, 'unhandled error');

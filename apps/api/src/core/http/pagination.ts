@@ -25,6 +25,10 @@ export class ListQueryDto {
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Fetch `limit + 1` rows ordered by id DESC, then hand them here. */
-export function toListResponse<R extends { id: string }, V>(rows: R[], limit: number, map: (row: R) => V): ListResponse<V> {
+export function toListResponse<R extends { id: string }, V>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => V,
+): ListResponse<V> {
   return { object: 'list', data: rows.slice(0, limit).map(map), hasMore: rows.length > limit };
 }

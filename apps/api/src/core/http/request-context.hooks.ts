@@ -7,7 +7,9 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Echo a well-formed incoming X-Request-Id, otherwise mint one. */
 export function genRequestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : newId('session').replace('ses_', 'req_');
+  return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming)
+    ? incoming
+    : newId('session').replace('ses_', 'req_');
 }
 
 /**

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { type AppConfig, type Logger, createFastFailRedis, createRedis } from '@lsp/platform';
-import { Database } from '@lsp/persistence';
+import { Database, dataSourceFor } from '@lsp/persistence';
 import { APP_CONFIG, LOGGER, REDIS, REDIS_SUBSCRIBER } from './tokens';
 
 export interface Infra {
@@ -49,12 +49,13 @@ export class InfraModule implements OnApplicationShutdown {
 
 /** Opens every dependency or throws a one-line reason; bounded so a dead dependency never hangs the boot. */
 export async function openInfra(config: AppConfig, logger: Logger): Promise<Infra> {
-  const { dataSourceFor } = await import('@lsp/persistence');
   const dataSource = dataSourceFor(config, 'app');
   try {
     await dataSource.initialize();
   } catch (e) {
-    throw new Error(`PostgreSQL is not reachable at ${redactUrl(config.appDatabaseUrl)} as lsp_app: ${(e as Error).message}`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${redactUrl(config.appDatabaseUrl)} as lsp_app: ${(e as Error).message}`,
+    );
   }
   const redis = createFastFailRedis(config, 'api');
   const subscriber = createRedis(config, 'api-sub');

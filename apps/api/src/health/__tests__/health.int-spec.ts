@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { eventually } from '@lsp/testing';
 import { ApiHarness, expectError } from '../../../test/api-harness';
-import { TcpProxy } from '../../../test/tcp-proxy';
+import { TcpProxy } from '@lsp/testing';
 
 describe('health, metrics, OpenAPI and HTTP conventions', () => {
   let api: ApiHarness;
@@ -15,12 +15,22 @@ describe('health, metrics, OpenAPI and HTTP conventions', () => {
     expect((await api.request('GET', '/health/live')).body).toEqual({ status: 'ok' });
     const ready = await api.request('GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.details).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' }, migrations: { status: 'up' } });
+    expect(ready.body.details).toMatchObject({
+      database: { status: 'up' },
+      redis: { status: 'up' },
+      migrations: { status: 'up' },
+    });
   });
 
   it('echoes a valid X-Request-Id and mints one otherwise', async () => {
-    expect((await api.request('GET', '/health/live', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
-    const minted = (await api.request('GET', '/health/live', { headers: { 'x-request-id': 'bad id with spaces' } })).headers.get('x-request-id');
+    expect(
+      (await api.request('GET', '/health/live', { headers: { 'x-request-id': 'abc-123' } })).headers.get(
+        'x-request-id',
+      ),
+    ).toBe('abc-123');
+    const minted = (
+      await api.request('GET', '/health/live', { headers: { 'x-request-id': 'bad id with spaces' } })
+    ).headers.get('x-request-id');
     expect(minted).toMatch(/^req_[0-9A-Z]{26}$/);
   });
 
@@ -46,7 +56,17 @@ describe('health, metrics, OpenAPI and HTTP conventions', () => {
     const res = await api.request('GET', '/api/docs-json');
     expect(res.status).toBe(200);
     const paths = Object.keys(res.body.paths);
-    for (const p of ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout', '/api/v1/admin/merchants', '/api/v1/admin/merchants/{id}', '/api/v1/admin/users', '/api/v1/admin/audit-logs', '/api/v1/merchant/credentials', '/health/ready']) {
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/logout',
+      '/api/v1/admin/merchants',
+      '/api/v1/admin/merchants/{id}',
+      '/api/v1/admin/users',
+      '/api/v1/admin/audit-logs',
+      '/api/v1/merchant/credentials',
+      '/health/ready',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(res.body.components.schemas.CreateMerchantDto.properties).toHaveProperty('settlementSchedule');
@@ -60,10 +80,15 @@ describe('health, metrics, OpenAPI and HTTP conventions', () => {
   });
 
   it('rejects a body that is too large or of the wrong type without a 500', async () => {
-    const big = await api.request('POST', '/api/v1/auth/login', { rawBody: JSON.stringify({ email: 'a@b.in', password: 'x'.repeat(2 * 1024 * 1024) }) });
+    const big = await api.request('POST', '/api/v1/auth/login', {
+      rawBody: JSON.stringify({ email: 'a@b.in', password: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     expect(big.status).toBe(413);
     expect(big.body.error.type).toBe('invalid_request_error');
-    const xml = await api.request('POST', '/api/v1/auth/login', { rawBody: '<login/>', headers: { 'content-type': 'application/xml' } });
+    const xml = await api.request('POST', '/api/v1/auth/login', {
+      rawBody: '<login/>',
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(xml.status).toBe(415);
     expect(xml.body.error.type).toBe('invalid_request_error');
   });
@@ -76,17 +101,29 @@ describe('dependency outages while running', () => {
   let api: ApiHarness;
 
   const startRedis = async (): Promise<void> => {
-    redis = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await eventually(() => new Promise<true | undefined>((resolve) => {
-      const s = net.connect(redisPort, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(undefined));
-    }), 5000);
+    redis = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    await eventually(
+      () =>
+        new Promise<true | undefined>((resolve) => {
+          const s = net.connect(redisPort, '127.0.0.1', () => {
+            s.destroy();
+            resolve(true);
+          });
+          s.on('error', () => resolve(undefined));
+        }),
+      5000,
+    );
   };
   const stopRedis = async (): Promise<void> => {
     const proc = redis;
     redis = null;
     if (!proc) return;
-    await new Promise((resolve) => { proc.once('exit', resolve); proc.kill('SIGKILL'); });
+    await new Promise((resolve) => {
+      proc.once('exit', resolve);
+      proc.kill('SIGKILL');
+    });
   };
 
   beforeAll(async () => {
@@ -109,12 +146,17 @@ describe('dependency outages while running', () => {
       return r.status === 503 ? r : undefined;
     });
     expect(ready.body.error.redis.status).toBe('down');
-    const login = await api.request('POST', '/api/v1/auth/login', { body: { email: 'a@b.in', password: 'whatever-it-is' } });
+    const login = await api.request('POST', '/api/v1/auth/login', {
+      body: { email: 'a@b.in', password: 'whatever-it-is' },
+    });
     expectError(login, 503, 'api_error');
     expect(JSON.stringify(login.body)).not.toMatch(/ECONNREFUSED|stack|redis:\/\//i);
 
     await startRedis();
-    await eventually(async () => ((await api.request('GET', '/health/ready')).status === 200 ? true : undefined), 15_000);
+    await eventually(
+      async () => ((await api.request('GET', '/health/ready')).status === 200 ? true : undefined),
+      15_000,
+    );
     expect((await api.login()).accessToken).toBeTruthy();
   });
 
@@ -127,7 +169,10 @@ describe('dependency outages while running', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/SELECT|ECONNREFUSED|stack/i);
 
     await pgProxy.restore();
-    await eventually(async () => ((await api.request('GET', '/health/ready')).status === 200 ? true : undefined), 15_000);
+    await eventually(
+      async () => ((await api.request('GET', '/health/ready')).status === 200 ? true : undefined),
+      15_000,
+    );
     expect((await api.request('GET', '/api/v1/admin/merchants', { token })).status).toBe(200);
   });
 });

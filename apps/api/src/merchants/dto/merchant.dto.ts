@@ -51,5 +51,7 @@ export class ListMerchantsQueryDto extends ListQueryDto {
 }
 
 export class CreateApiKeyDto {
-  @ApiPropertyOptional({ enum: ['test', 'live'], default: 'test' }) @IsOptional() @IsIn(['test', 'live']) mode?: 'test' | 'live';
+  @ApiPropertyOptional({ enum: ['test', 'live'], default: 'test' }) @IsOptional() @IsIn(['test', 'live']) mode?:
+    | 'test'
+    | 'live';
 }

@@ -18,17 +18,10 @@ export interface ReadinessReport {
   details: Record<CheckName, CheckResult>;
 }
 
-function withTimeout<T>(
-  work: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} timed out after ${ms} ms`)),
-      ms,
-    );
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -70,10 +63,7 @@ export class HealthChecker {
     const details = { postgres, redis, migrations };
     const info: ReadinessReport['info'] = {};
     const error: ReadinessReport['error'] = {};
-    for (const [name, result] of Object.entries(details) as [
-      CheckName,
-      CheckResult,
-    ][]) {
+    for (const [name, result] of Object.entries(details) as [CheckName, CheckResult][]) {
       (result.status === 'up' ? info : error)[name] = result;
     }
     return {
@@ -84,10 +74,7 @@ export class HealthChecker {
     };
   }
 
-  private async probe(
-    name: CheckName,
-    check: () => Promise<CheckResult>,
-  ): Promise<CheckResult> {
+  private async probe(name: CheckName, check: () => Promise<CheckResult>): Promise<CheckResult> {
     try {
       return await withTimeout(check(), this.timeoutMs, name);
     } catch (err) {

@@ -51,25 +51,18 @@ async function navigateAs(roles: Role[] | null, url: string): Promise<string> {
 }
 
 describe('route guards', () => {
-  it.each<Role>(['admin', 'finance', 'sre'])(
-    'lets %s open merchants',
-    async (role) => {
-      expect(await navigateAs([role], '/merchants')).toBe('/merchants');
-    },
-  );
+  it.each<Role>(['admin', 'finance', 'sre'])('lets %s open merchants', async (role) => {
+    expect(await navigateAs([role], '/merchants')).toBe('/merchants');
+  });
 
   it('sends a merchant user who types /merchants back home, with a notice', async () => {
     expect(await navigateAs(['merchant'], '/merchants')).toBe('/');
     const toasts = TestBed.inject(NotificationService).toasts();
-    expect(toasts.map((t) => t.message)).toContain(
-      'You do not have access to that page.',
-    );
+    expect(toasts.map((t) => t.message)).toContain('You do not have access to that page.');
   });
 
   it('sends a signed-out visitor to the login page, remembering where they were going', async () => {
-    expect(await navigateAs(null, '/merchants')).toBe(
-      '/login?returnUrl=%2Fmerchants',
-    );
+    expect(await navigateAs(null, '/merchants')).toBe('/login?returnUrl=%2Fmerchants');
   });
 
   it('lets any signed-in role see home', async () => {

@@ -19,8 +19,7 @@ export const authGuard: CanMatchFn = (_route, segments) =>
 
 /** The login page is for signed-out users; a signed-in user lands on home. */
 export const guestGuard: CanMatchFn = () =>
-  !inject(AuthService).isAuthenticated() ||
-  inject(Router).createUrlTree([ROUTE_URLS.home]);
+  !inject(AuthService).isAuthenticated() || inject(Router).createUrlTree([ROUTE_URLS.home]);
 
 /**
  * Only users holding one of `roles` may load the route (used as `canMatch`, so a refused feature's code is

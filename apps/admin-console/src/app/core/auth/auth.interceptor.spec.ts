@@ -1,19 +1,8 @@
-import {
-  HttpClient,
-  provideHttpClient,
-  withInterceptors,
-} from '@angular/common/http';
-import {
-  HttpTestingController,
-  provideHttpClientTesting,
-} from '@angular/common/http/testing';
+import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
-import {
-  apiErrorBody,
-  storeSession,
-  tokenPair,
-} from '../../../testing/session';
+import { apiErrorBody, storeSession, tokenPair } from '../../../testing/session';
 import { ApiError } from '../errors/api-error';
 import { errorInterceptor } from '../errors/error.interceptor';
 import { authInterceptor } from './auth.interceptor';
@@ -23,11 +12,7 @@ const MERCHANTS = '/api/v1/admin/merchants';
 const AUDIT = '/api/v1/admin/audit-logs';
 const REFRESH = '/api/v1/auth/refresh';
 const unauthorized = { status: 401, statusText: 'Unauthorized' };
-const expired = apiErrorBody(
-  'authentication_error',
-  'token_expired',
-  'Access token expired',
-);
+const expired = apiErrorBody('authentication_error', 'token_expired', 'Access token expired');
 
 describe('authInterceptor', () => {
   let http: HttpClient;
@@ -41,18 +26,14 @@ describe('authInterceptor', () => {
     TestBed.configureTestingModule({
       providers: [
         provideRouter([]),
-        provideHttpClient(
-          withInterceptors([errorInterceptor, authInterceptor]),
-        ),
+        provideHttpClient(withInterceptors([errorInterceptor, authInterceptor])),
         provideHttpClientTesting(),
       ],
     });
     http = TestBed.inject(HttpClient);
     backend = TestBed.inject(HttpTestingController);
     auth = TestBed.inject(AuthService);
-    navigate = jest
-      .spyOn(TestBed.inject(Router), 'navigate')
-      .mockResolvedValue(true);
+    navigate = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
   });
 
   afterEach(() => backend.verify());
@@ -86,19 +67,14 @@ describe('authInterceptor', () => {
     refresh.flush(tokenPair('access-2', 'refresh-2'));
 
     const retried = backend.match(() => true);
-    expect(retried.map((r) => r.request.url).sort()).toEqual([
-      AUDIT,
-      MERCHANTS,
-    ]);
+    expect(retried.map((r) => r.request.url).sort()).toEqual([AUDIT, MERCHANTS]);
     for (const req of retried) {
       expect(req.request.headers.get('Authorization')).toBe('Bearer access-2');
       req.flush({ url: req.request.url });
     }
     expect(received).toHaveLength(2);
     expect(auth.accessToken()).toBe('access-2');
-    expect(sessionStorage.getItem('lsp.console.session')).toContain(
-      'refresh-2',
-    );
+    expect(sessionStorage.getItem('lsp.console.session')).toContain('refresh-2');
   });
 
   it('reuses a token renewed while the request was in flight instead of refreshing again', () => {
@@ -115,9 +91,7 @@ describe('authInterceptor', () => {
     audit.flush(expired, unauthorized);
     backend.expectNone(REFRESH);
     const retried = backend.expectOne(AUDIT);
-    expect(retried.request.headers.get('Authorization')).toBe(
-      'Bearer access-2',
-    );
+    expect(retried.request.headers.get('Authorization')).toBe('Bearer access-2');
     retried.flush({});
   });
 
@@ -139,14 +113,7 @@ describe('authInterceptor', () => {
     backend.expectOne(MERCHANTS).flush(expired, unauthorized);
     backend
       .expectOne(REFRESH)
-      .flush(
-        apiErrorBody(
-          'authentication_error',
-          'refresh_token_reused',
-          'Session revoked',
-        ),
-        unauthorized,
-      );
+      .flush(apiErrorBody('authentication_error', 'refresh_token_reused', 'Session revoked'), unauthorized);
 
     expect(failure).toBeDefined();
     expect(auth.isAuthenticated()).toBe(false);
@@ -157,9 +124,7 @@ describe('authInterceptor', () => {
 
   it('does not refresh for a 401 from the auth routes', () => {
     let failure: unknown;
-    http
-      .get('/api/v1/auth/me')
-      .subscribe({ error: (e: unknown) => (failure = e) });
+    http.get('/api/v1/auth/me').subscribe({ error: (e: unknown) => (failure = e) });
     const me = backend.expectOne('/api/v1/auth/me');
     expect(me.request.headers.get('Authorization')).toBe('Bearer access-1');
     me.flush(expired, unauthorized);

@@ -1,9 +1,4 @@
-import {
-  HttpErrorResponse,
-  type HttpHandlerFn,
-  type HttpInterceptorFn,
-  type HttpRequest,
-} from '@angular/common/http';
+import { HttpErrorResponse, type HttpHandlerFn, type HttpInterceptorFn, type HttpRequest } from '@angular/common/http';
 import { inject } from '@angular/core';
 import { catchError, of, switchMap, throwError } from 'rxjs';
 import { API_BASE_URL } from '../api/api-config';
@@ -23,22 +18,14 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
     return next(req);
   }
   const isAuthRoute = req.url.startsWith(`${baseUrl}/auth/`);
-  if (
-    req.url === `${baseUrl}/auth/login` ||
-    req.url === `${baseUrl}/auth/refresh`
-  ) {
+  if (req.url === `${baseUrl}/auth/login` || req.url === `${baseUrl}/auth/refresh`) {
     return next(req);
   }
 
   const sentToken = auth.accessToken();
   return send(req, next, sentToken).pipe(
     catchError((error: unknown) => {
-      if (
-        isAuthRoute ||
-        sentToken === null ||
-        !(error instanceof HttpErrorResponse) ||
-        error.status !== 401
-      ) {
+      if (isAuthRoute || sentToken === null || !(error instanceof HttpErrorResponse) || error.status !== 401) {
         return throwError(() => error);
       }
       // Another request may have renewed the token while this one was in flight: reuse it.
@@ -58,14 +45,6 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
   );
 };
 
-function send(
-  req: HttpRequest<unknown>,
-  next: HttpHandlerFn,
-  token: string | null,
-) {
-  return next(
-    token
-      ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } })
-      : req,
-  );
+function send(req: HttpRequest<unknown>, next: HttpHandlerFn, token: string | null) {
+  return next(token ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : req);
 }

@@ -1,13 +1,7 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import type {
-  LoginRequest,
-  RefreshRequest,
-  Role,
-  TokenPair,
-  UserView,
-} from '@lsp/contracts';
+import type { LoginRequest, RefreshRequest, Role, TokenPair, UserView } from '@lsp/contracts';
 import {
   type Observable,
   catchError,
@@ -26,11 +20,7 @@ import { silentErrors } from '../errors/error-context';
 import { NotificationService } from '../notifications/notification.service';
 import { ROUTE_URLS } from '../routes';
 import { type Permission, PERMISSIONS, hasAnyRole } from './permissions';
-import {
-  type SessionUser,
-  SessionStore,
-  type StoredSession,
-} from './session-store';
+import { type SessionUser, SessionStore, type StoredSession } from './session-store';
 
 @Injectable({ providedIn: 'root' })
 export class AuthService {
@@ -42,9 +32,7 @@ export class AuthService {
 
   private readonly session = signal<StoredSession | null>(this.store.read());
 
-  readonly user = computed<SessionUser | null>(
-    () => this.session()?.user ?? null,
-  );
+  readonly user = computed<SessionUser | null>(() => this.session()?.user ?? null);
   readonly isAuthenticated = computed(() => this.session() !== null);
   readonly roles = computed<readonly Role[]>(() => this.user()?.roles ?? []);
 
@@ -111,24 +99,22 @@ export class AuthService {
 
   /** The signed-in user as the API sees them now. */
   me(): Observable<UserView> {
-    return this.http
-      .get<UserView>(`${this.baseUrl}/auth/me`, { context: silentErrors() })
-      .pipe(
-        tap((user) => {
-          const session = this.session();
-          if (session) {
-            this.setSession({
-              ...session,
-              user: {
-                id: user.id,
-                email: user.email,
-                roles: user.roles,
-                merchantId: user.merchantId,
-              },
-            });
-          }
-        }),
-      );
+    return this.http.get<UserView>(`${this.baseUrl}/auth/me`, { context: silentErrors() }).pipe(
+      tap((user) => {
+        const session = this.session();
+        if (session) {
+          this.setSession({
+            ...session,
+            user: {
+              id: user.id,
+              email: user.email,
+              roles: user.roles,
+              merchantId: user.merchantId,
+            },
+          });
+        }
+      }),
+    );
   }
 
   /**
@@ -141,9 +127,7 @@ export class AuthService {
     }
     const validated$ = this.me().pipe(
       catchError((error: unknown) =>
-        isUnauthorized(error)
-          ? this.refreshAccessToken().pipe(switchMap(() => this.me()))
-          : throwError(() => error),
+        isUnauthorized(error) ? this.refreshAccessToken().pipe(switchMap(() => this.me())) : throwError(() => error),
       ),
       map(() => undefined),
       catchError((error: unknown) => {
@@ -182,12 +166,7 @@ export class AuthService {
       this.notifications.info(new SessionExpiredError().message);
     }
     void this.router.navigate([ROUTE_URLS.login], {
-      queryParams:
-        returnUrl &&
-        returnUrl !== '/' &&
-        !returnUrl.startsWith(ROUTE_URLS.login)
-          ? { returnUrl }
-          : {},
+      queryParams: returnUrl && returnUrl !== '/' && !returnUrl.startsWith(ROUTE_URLS.login) ? { returnUrl } : {},
     });
   }
 
@@ -213,8 +192,5 @@ export class AuthService {
 }
 
 function isUnauthorized(error: unknown): boolean {
-  return (
-    (error instanceof ApiError || error instanceof HttpErrorResponse) &&
-    error.status === 401
-  );
+  return (error instanceof ApiError || error instanceof HttpErrorResponse) && error.status === 401;
 }

@@ -14,9 +14,6 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export function hasAnyRole(
-  userRoles: readonly Role[],
-  allowed: readonly Role[],
-): boolean {
+export function hasAnyRole(userRoles: readonly Role[], allowed: readonly Role[]): boolean {
   return userRoles.some((role) => allowed.includes(role));
 }

@@ -82,12 +82,7 @@ export function isApiErrorBody(value: unknown): value is ApiErrorBody {
     return false;
   }
   const error: unknown = value.error;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'message' in error &&
-    typeof error.message === 'string'
-  );
+  return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string';
 }
 
 /** Normalises anything a subscription can throw into an `ApiError` for display. */
@@ -99,13 +94,7 @@ export function toApiError(error: unknown): ApiError {
     return ApiError.fromHttpError(error);
   }
   if (error instanceof SessionExpiredError) {
-    return new ApiError(
-      401,
-      'authentication_error',
-      'session_expired',
-      error.message,
-      null,
-    );
+    return new ApiError(401, 'authentication_error', 'session_expired', error.message, null);
   }
   return new ApiError(
     0,
@@ -125,7 +114,5 @@ function parseRetryAfter(value: string | null | undefined): number | null {
     return Math.ceil(seconds);
   }
   const date = Date.parse(value);
-  return Number.isNaN(date)
-    ? null
-    : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }

@@ -1,13 +1,5 @@
-import {
-  HttpClient,
-  HttpHeaders,
-  provideHttpClient,
-  withInterceptors,
-} from '@angular/common/http';
-import {
-  HttpTestingController,
-  provideHttpClientTesting,
-} from '@angular/common/http/testing';
+import { HttpClient, HttpHeaders, provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { apiErrorBody } from '../../../testing/session';
 import { NotificationService } from '../notifications/notification.service';
@@ -22,10 +14,7 @@ describe('errorInterceptor', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(withInterceptors([errorInterceptor])),
-        provideHttpClientTesting(),
-      ],
+      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting()],
     });
     http = TestBed.inject(HttpClient);
     backend = TestBed.inject(HttpTestingController);
@@ -34,12 +23,7 @@ describe('errorInterceptor', () => {
 
   afterEach(() => backend.verify());
 
-  function fail(
-    body: unknown,
-    status: number,
-    headers: Record<string, string> = {},
-    silent = false,
-  ): ApiError {
+  function fail(body: unknown, status: number, headers: Record<string, string> = {}, silent = false): ApiError {
     let caught: unknown;
     http
       .get('/api/v1/admin/merchants', silent ? { context: silentErrors() } : {})
@@ -54,15 +38,7 @@ describe('errorInterceptor', () => {
   }
 
   it('turns the API error body into a toast with the message and request id', () => {
-    const error = fail(
-      apiErrorBody(
-        'permission_error',
-        'forbidden',
-        'Only admins may do this',
-        'req_123',
-      ),
-      403,
-    );
+    const error = fail(apiErrorBody('permission_error', 'forbidden', 'Only admins may do this', 'req_123'), 403);
     expect(error.message).toBe('Only admins may do this');
     expect(error.code).toBe('forbidden');
     expect(notifications.toasts()).toEqual([
@@ -85,28 +61,15 @@ describe('errorInterceptor', () => {
   });
 
   it('adds the Retry-After wait to rate-limit messages', () => {
-    const error = fail(
-      apiErrorBody(
-        'rate_limit_error',
-        'too_many_requests',
-        'Too many login attempts.',
-      ),
-      429,
-      { 'Retry-After': '30' },
-    );
-    expect(error.message).toBe(
-      'Too many login attempts. Try again in 30 seconds.',
-    );
+    const error = fail(apiErrorBody('rate_limit_error', 'too_many_requests', 'Too many login attempts.'), 429, {
+      'Retry-After': '30',
+    });
+    expect(error.message).toBe('Too many login attempts. Try again in 30 seconds.');
     expect(error.retryAfterSeconds).toBe(30);
   });
 
   it('stays quiet for requests whose caller shows the error inline', () => {
-    const error = fail(
-      apiErrorBody('not_found', 'not_found', 'No such merchant'),
-      404,
-      {},
-      true,
-    );
+    const error = fail(apiErrorBody('not_found', 'not_found', 'No such merchant'), 404, {}, true);
     expect(error.message).toBe('No such merchant');
     expect(error.reported).toBe(false);
     expect(notifications.toasts()).toEqual([]);

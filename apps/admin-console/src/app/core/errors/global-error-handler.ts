@@ -32,12 +32,7 @@ export class GlobalErrorHandler implements ErrorHandler {
 
 /** Promise rejections arrive wrapped by some paths; look at the real cause. */
 function unwrap(error: unknown): unknown {
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    'rejection' in error &&
-    error.rejection !== undefined
-  ) {
+  if (typeof error === 'object' && error !== null && 'rejection' in error && error.rejection !== undefined) {
     return error.rejection;
   }
   return error;

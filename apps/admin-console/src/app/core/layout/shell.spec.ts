@@ -1,8 +1,5 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import {
-  HttpTestingController,
-  provideHttpClientTesting,
-} from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import type { Role } from '@lsp/contracts';
@@ -15,18 +12,14 @@ async function renderShellAs(roles: Role[]) {
   storeSession(roles);
   TestBed.configureTestingModule({
     imports: [Shell],
-    providers: [
-      provideRouter([]),
-      provideHttpClient(withInterceptors([authInterceptor])),
-      provideHttpClientTesting(),
-    ],
+    providers: [provideRouter([]), provideHttpClient(withInterceptors([authInterceptor])), provideHttpClientTesting()],
   });
   const fixture = TestBed.createComponent(Shell);
   await fixture.whenStable();
   const element = fixture.nativeElement as HTMLElement;
-  const navIds = Array.from(
-    element.querySelectorAll<HTMLElement>('[data-testid="side-nav"] a'),
-  ).map((a) => a.dataset['testid']);
+  const navIds = Array.from(element.querySelectorAll<HTMLElement>('[data-testid="side-nav"] a')).map(
+    (a) => a.dataset['testid'],
+  );
   return { fixture, element, navIds };
 }
 
@@ -43,28 +36,22 @@ describe('Shell navigation', () => {
 
   it('shows the signed-in user and their roles in the top bar', async () => {
     const { element } = await renderShellAs(['finance', 'sre']);
-    expect(
-      element.querySelector('[data-testid="current-user-email"]')?.textContent,
-    ).toContain('finance-sre@example.test');
-    const roles = Array.from(
-      element.querySelectorAll('[data-testid="current-user-roles"] .badge'),
-    ).map((badge) => badge.textContent?.trim());
+    expect(element.querySelector('[data-testid="current-user-email"]')?.textContent).toContain(
+      'finance-sre@example.test',
+    );
+    const roles = Array.from(element.querySelectorAll('[data-testid="current-user-roles"] .badge')).map((badge) =>
+      badge.textContent?.trim(),
+    );
     expect(roles).toEqual(['finance', 'sre']);
   });
 
   it('signs out: revokes the refresh token and goes to the login page', async () => {
     const { element } = await renderShellAs(['admin']);
-    const navigate = jest
-      .spyOn(TestBed.inject(Router), 'navigateByUrl')
-      .mockResolvedValue(true);
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
 
-    element
-      .querySelector<HTMLButtonElement>('[data-testid="sign-out"]')
-      ?.click();
+    element.querySelector<HTMLButtonElement>('[data-testid="sign-out"]')?.click();
 
-    const logout = TestBed.inject(HttpTestingController).expectOne(
-      '/api/v1/auth/logout',
-    );
+    const logout = TestBed.inject(HttpTestingController).expectOne('/api/v1/auth/logout');
     expect(logout.request.body).toEqual({ refreshToken: 'refresh-1' });
     expect(logout.request.headers.get('Authorization')).toBe('Bearer access-1');
     logout.flush(null, { status: 204, statusText: 'No Content' });

@@ -1,9 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  inject,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthService } from '../auth/auth.service';
 import { NAV_ITEMS } from './nav-items';
@@ -21,9 +16,7 @@ export class Shell {
 
   protected readonly user = this.auth.user;
   /** `can()` reads the roles signal, so the menu follows a change of user. */
-  protected readonly navItems = computed(() =>
-    NAV_ITEMS.filter((item) => this.auth.can(item.permission)),
-  );
+  protected readonly navItems = computed(() => NAV_ITEMS.filter((item) => this.auth.can(item.permission)));
 
   protected signOut(): void {
     this.auth.logout();

@@ -36,11 +36,7 @@ export class NotificationService {
     this.items.update((items) => items.filter((toast) => toast.id !== id));
   }
 
-  private push(
-    kind: ToastKind,
-    message: string,
-    requestId: string | null,
-  ): void {
+  private push(kind: ToastKind, message: string, requestId: string | null): void {
     const toast: Toast = { id: this.nextId++, kind, message, requestId };
     this.items.update((items) => [...items, toast].slice(-MAX_TOASTS));
     if (kind !== 'error') {

@@ -20,9 +20,7 @@ import { NotificationService } from './notification.service';
             @if (toast.requestId) {
               <p class="toast-meta">
                 Request id
-                <code data-testid="toast-request-id">{{
-                  toast.requestId
-                }}</code>
+                <code data-testid="toast-request-id">{{ toast.requestId }}</code>
               </p>
             }
           </div>

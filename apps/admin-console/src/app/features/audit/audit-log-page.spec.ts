@@ -1,8 +1,5 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import {
-  HttpTestingController,
-  provideHttpClientTesting,
-} from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { AuditLogView, ListResponse } from '@lsp/contracts';
@@ -12,10 +9,7 @@ import { AuditLogPage } from './audit-log-page';
 
 const URL = '/api/v1/admin/audit-logs';
 
-function entry(
-  id: string,
-  overrides: Partial<AuditLogView> = {},
-): AuditLogView {
+function entry(id: string, overrides: Partial<AuditLogView> = {}): AuditLogView {
   return {
     id,
     object: 'audit_log',
@@ -35,10 +29,7 @@ function entry(
   };
 }
 
-function list(
-  data: AuditLogView[],
-  hasMore = false,
-): ListResponse<AuditLogView> {
+function list(data: AuditLogView[], hasMore = false): ListResponse<AuditLogView> {
   return { object: 'list', data, hasMore };
 }
 
@@ -47,8 +38,7 @@ describe('AuditLogPage', () => {
   let backend: HttpTestingController;
   let el: HTMLElement;
 
-  const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
-    el.querySelector<T>(`[data-testid="${id}"]`);
+  const byTestId = <T extends HTMLElement = HTMLElement>(id: string) => el.querySelector<T>(`[data-testid="${id}"]`);
 
   async function settle() {
     fixture.detectChanges();
@@ -82,9 +72,7 @@ describe('AuditLogPage', () => {
   afterEach(() => backend.verify());
 
   it('sends only the filters that are filled in, from the first page', async () => {
-    backend
-      .expectOne(`${URL}?limit=20`)
-      .flush(list([entry('aud_2'), entry('aud_1')], true));
+    backend.expectOne(`${URL}?limit=20`).flush(list([entry('aud_2'), entry('aud_1')], true));
     await settle();
     byTestId('audit-next')?.click();
     backend.expectOne(`${URL}?limit=20&startingAfter=aud_1`).flush(list([]));
@@ -99,18 +87,14 @@ describe('AuditLogPage', () => {
     const params = req.request.params;
     expect(params.get('action')).toBe('merchant.create');
     expect(params.get('objectId')).toBe('mer_9');
-    expect(params.get('createdFrom')).toBe(
-      new Date('2026-11-01T00:00:00').toISOString(),
-    );
+    expect(params.get('createdFrom')).toBe(new Date('2026-11-01T00:00:00').toISOString());
     expect(params.has('objectType')).toBe(false);
     expect(params.has('actorId')).toBe(false);
     expect(params.has('createdTo')).toBe(false);
     expect(params.has('startingAfter')).toBe(false);
     req.flush(list([]));
     await settle();
-    expect(byTestId('state-empty')?.textContent).toContain(
-      'No audit entries match these filters.',
-    );
+    expect(byTestId('state-empty')?.textContent).toContain('No audit entries match these filters.');
   });
 
   it('expands a row to show the before/after diff as formatted JSON', async () => {
@@ -123,12 +107,8 @@ describe('AuditLogPage', () => {
 
     expect(byTestId('json-diff-changed')?.textContent).toContain('status');
     expect(byTestId('json-diff-changed')?.textContent).not.toContain('name');
-    expect(byTestId('json-diff-before')?.textContent).toBe(
-      JSON.stringify({ name: 'Shop', status: 'active' }, null, 2),
-    );
-    expect(byTestId('json-diff-after')?.textContent).toContain(
-      '"status": "suspended"',
-    );
+    expect(byTestId('json-diff-before')?.textContent).toBe(JSON.stringify({ name: 'Shop', status: 'active' }, null, 2));
+    expect(byTestId('json-diff-after')?.textContent).toContain('"status": "suspended"');
 
     byTestId('audit-row-toggle')?.click();
     await settle();

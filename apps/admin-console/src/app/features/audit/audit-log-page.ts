@@ -1,12 +1,5 @@
 import { DatePipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  computed,
-  inject,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   type AbstractControl,
@@ -26,13 +19,7 @@ import { AuditApiService } from './audit-api.service';
 type AuditFilters = Omit<AuditLogQuery, 'limit' | 'startingAfter'>;
 
 /** Suggestions only; the API accepts any action name. */
-const KNOWN_ACTIONS = [
-  'merchant.create',
-  'merchant.update',
-  'merchant.suspend',
-  'api_key.create',
-  'user.create',
-];
+const KNOWN_ACTIONS = ['merchant.create', 'merchant.update', 'merchant.suspend', 'api_key.create', 'user.create'];
 
 @Component({
   selector: 'app-audit-log-page',
@@ -59,9 +46,7 @@ export class AuditLogPage {
   );
 
   protected readonly filters = signal<AuditFilters>({});
-  protected readonly hasFilters = computed(() =>
-    Object.values(this.filters()).some((value) => value !== undefined),
-  );
+  protected readonly hasFilters = computed(() => Object.values(this.filters()).some((value) => value !== undefined));
   protected readonly pager = new CursorPager();
   protected readonly page = signal<ListResponse<AuditLogView> | null>(null);
   protected readonly entries = computed(() => this.page()?.data ?? []);
@@ -171,11 +156,5 @@ function dateRangeValidator(group: AbstractControl): ValidationErrors | null {
   const from: unknown = group.get('createdFrom')?.value;
   const to: unknown = group.get('createdTo')?.value;
   // ISO dates compare correctly as strings.
-  return typeof from === 'string' &&
-    typeof to === 'string' &&
-    from &&
-    to &&
-    from > to
-    ? { dateRange: true }
-    : null;
+  return typeof from === 'string' && typeof to === 'string' && from && to && from > to ? { dateRange: true } : null;
 }

@@ -1,8 +1,5 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import {
-  HttpTestingController,
-  provideHttpClientTesting,
-} from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { apiErrorBody, tokenPair } from '../../../testing/session';
@@ -18,8 +15,7 @@ describe('LoginPage', () => {
   let el: HTMLElement;
   let navigate: jest.SpyInstance;
 
-  const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
-    el.querySelector<T>(`[data-testid="${id}"]`);
+  const byTestId = <T extends HTMLElement = HTMLElement>(id: string) => el.querySelector<T>(`[data-testid="${id}"]`);
 
   async function settle() {
     fixture.detectChanges();
@@ -39,16 +35,12 @@ describe('LoginPage', () => {
       imports: [LoginPage],
       providers: [
         provideRouter([]),
-        provideHttpClient(
-          withInterceptors([errorInterceptor, authInterceptor]),
-        ),
+        provideHttpClient(withInterceptors([errorInterceptor, authInterceptor])),
         provideHttpClientTesting(),
       ],
     });
     backend = TestBed.inject(HttpTestingController);
-    navigate = jest
-      .spyOn(TestBed.inject(Router), 'navigateByUrl')
-      .mockResolvedValue(true);
+    navigate = jest.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
     fixture = TestBed.createComponent(LoginPage);
     el = fixture.nativeElement as HTMLElement;
     await fixture.whenStable();
@@ -59,12 +51,8 @@ describe('LoginPage', () => {
   it('validates before calling the API', async () => {
     byTestId<HTMLButtonElement>('login-submit')?.click();
     await settle();
-    expect(byTestId('login-email-error')?.textContent).toContain(
-      'Email is required',
-    );
-    expect(byTestId('login-password-error')?.textContent).toContain(
-      'Password is required',
-    );
+    expect(byTestId('login-email-error')?.textContent).toContain('Email is required');
+    expect(byTestId('login-password-error')?.textContent).toContain('Password is required');
 
     type('login-email', 'not-an-email');
     await settle();
@@ -85,20 +73,13 @@ describe('LoginPage', () => {
     });
     expect(byTestId<HTMLButtonElement>('login-submit')?.disabled).toBe(true);
 
-    req.flush(
-      apiErrorBody(
-        'authentication_error',
-        'invalid_credentials',
-        'Invalid email or password.',
-        'req_login',
-      ),
-      { status: 401, statusText: 'Unauthorized' },
-    );
+    req.flush(apiErrorBody('authentication_error', 'invalid_credentials', 'Invalid email or password.', 'req_login'), {
+      status: 401,
+      statusText: 'Unauthorized',
+    });
     await settle();
 
-    expect(byTestId('login-error')?.textContent).toContain(
-      'Invalid email or password.',
-    );
+    expect(byTestId('login-error')?.textContent).toContain('Invalid email or password.');
     expect(byTestId('login-error')?.textContent).toContain('req_login');
     expect(byTestId<HTMLButtonElement>('login-submit')?.disabled).toBe(false);
     expect(TestBed.inject(NotificationService).toasts()).toEqual([]);
@@ -110,17 +91,13 @@ describe('LoginPage', () => {
     type('login-email', 'admin@example.test');
     type('login-password', 'correct horse');
     byTestId<HTMLButtonElement>('login-submit')?.click();
-    backend
-      .expectOne('/api/v1/auth/login')
-      .flush(tokenPair('access-9', 'refresh-9', ['admin']));
+    backend.expectOne('/api/v1/auth/login').flush(tokenPair('access-9', 'refresh-9', ['admin']));
     await settle();
 
     const auth = TestBed.inject(AuthService);
     expect(auth.isAuthenticated()).toBe(true);
     expect(auth.roles()).toEqual(['admin']);
-    expect(sessionStorage.getItem('lsp.console.session')).toContain(
-      'refresh-9',
-    );
+    expect(sessionStorage.getItem('lsp.console.session')).toContain('refresh-9');
     expect(navigate).toHaveBeenCalledWith('/audit-log');
   });
 

@@ -1,12 +1,5 @@
 import { DatePipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  computed,
-  inject,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import type { UserView } from '@lsp/contracts';
@@ -30,10 +23,7 @@ export class HomePage {
   protected readonly loading = signal(true);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly destinations = computed(() =>
-    NAV_ITEMS.filter(
-      (item) =>
-        item.permission !== 'viewOverview' && this.auth.can(item.permission),
-    ),
+    NAV_ITEMS.filter((item) => item.permission !== 'viewOverview' && this.auth.can(item.permission)),
   );
 
   constructor() {

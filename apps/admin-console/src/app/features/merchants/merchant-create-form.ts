@@ -1,17 +1,6 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  inject,
-  output,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, output, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import {
-  NonNullableFormBuilder,
-  ReactiveFormsModule,
-  Validators,
-} from '@angular/forms';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import {
   type CreateMerchantRequest,
   type CreateMerchantResponse,
@@ -84,9 +73,7 @@ export class MerchantCreateForm {
       name: value.name.trim(),
       email: value.email.trim(),
       settlementSchedule: value.settlementSchedule,
-      ...(value.rateLimitPerMinute === null
-        ? {}
-        : { rateLimitPerMinute: value.rateLimitPerMinute }),
+      ...(value.rateLimitPerMinute === null ? {} : { rateLimitPerMinute: value.rateLimitPerMinute }),
     };
     this.submitting.set(true);
     this.apiError.set(null);

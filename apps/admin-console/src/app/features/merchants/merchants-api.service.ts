@@ -46,9 +46,6 @@ export class MerchantsApiService {
 
   /** Failures surface as toasts (with the request id) through the error interceptor. */
   update(id: string, request: UpdateMerchantRequest): Observable<MerchantView> {
-    return this.http.patch<MerchantView>(
-      `${this.url}/${encodeURIComponent(id)}`,
-      request,
-    );
+    return this.http.patch<MerchantView>(`${this.url}/${encodeURIComponent(id)}`, request);
   }
 }

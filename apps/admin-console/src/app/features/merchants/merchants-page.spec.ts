@@ -1,16 +1,8 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import {
-  HttpTestingController,
-  provideHttpClientTesting,
-} from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type {
-  CreateMerchantResponse,
-  ListResponse,
-  MerchantView,
-  Role,
-} from '@lsp/contracts';
+import type { CreateMerchantResponse, ListResponse, MerchantView, Role } from '@lsp/contracts';
 import { storeSession } from '../../../testing/session';
 import { authInterceptor } from '../../core/auth/auth.interceptor';
 import { errorInterceptor } from '../../core/errors/error.interceptor';
@@ -18,10 +10,7 @@ import { MerchantsPage } from './merchants-page';
 
 const LIST = '/api/v1/admin/merchants';
 
-function merchant(
-  id: string,
-  overrides: Partial<MerchantView> = {},
-): MerchantView {
+function merchant(id: string, overrides: Partial<MerchantView> = {}): MerchantView {
   return {
     id,
     object: 'merchant',
@@ -36,10 +25,7 @@ function merchant(
   };
 }
 
-function list(
-  data: MerchantView[],
-  hasMore = false,
-): ListResponse<MerchantView> {
+function list(data: MerchantView[], hasMore = false): ListResponse<MerchantView> {
   return { object: 'list', data, hasMore };
 }
 
@@ -55,9 +41,7 @@ describe('MerchantsPage', () => {
       imports: [MerchantsPage],
       providers: [
         provideRouter([]),
-        provideHttpClient(
-          withInterceptors([errorInterceptor, authInterceptor]),
-        ),
+        provideHttpClient(withInterceptors([errorInterceptor, authInterceptor])),
         provideHttpClientTesting(),
       ],
     });
@@ -67,10 +51,8 @@ describe('MerchantsPage', () => {
     await fixture.whenStable();
   }
 
-  const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
-    el.querySelector<T>(`[data-testid="${id}"]`);
-  const allByTestId = (id: string) =>
-    Array.from(el.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`));
+  const byTestId = <T extends HTMLElement = HTMLElement>(id: string) => el.querySelector<T>(`[data-testid="${id}"]`);
+  const allByTestId = (id: string) => Array.from(el.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`));
 
   async function settle() {
     fixture.detectChanges();
@@ -81,9 +63,7 @@ describe('MerchantsPage', () => {
     const input = byTestId<HTMLInputElement | HTMLSelectElement>(id);
     if (!input) throw new Error(`no ${id}`);
     input.value = value;
-    input.dispatchEvent(
-      new Event(input instanceof HTMLSelectElement ? 'change' : 'input'),
-    );
+    input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? 'change' : 'input'));
   }
 
   afterEach(() => backend.verify());
@@ -102,9 +82,7 @@ describe('MerchantsPage', () => {
     byTestId<HTMLButtonElement>('merchant-create-submit')?.click();
     await settle();
 
-    const create = backend.expectOne(
-      (r) => r.method === 'POST' && r.url === LIST,
-    );
+    const create = backend.expectOne((r) => r.method === 'POST' && r.url === LIST);
     expect(create.request.body).toEqual({
       name: 'Chai Point',
       email: 'ops@chaipoint.test',
@@ -129,22 +107,14 @@ describe('MerchantsPage', () => {
     create.flush(created, { status: 201, statusText: 'Created' });
     await settle();
 
-    expect(byTestId<HTMLInputElement>('one-time-secret-value')?.value).toBe(
-      'lsp_test_s3cr3tvalue9f3a',
-    );
-    expect(byTestId('one-time-secret-warning')?.textContent).toContain(
-      'you will not see it again',
-    );
+    expect(byTestId<HTMLInputElement>('one-time-secret-value')?.value).toBe('lsp_test_s3cr3tvalue9f3a');
+    expect(byTestId('one-time-secret-warning')?.textContent).toContain('you will not see it again');
     expect(byTestId('merchant-create-form')).toBeNull();
 
     // The list goes back to page one, where the newest merchant is.
-    backend
-      .expectOne(`${LIST}?limit=20`)
-      .flush(list([created.merchant, merchant('mer_old')]));
+    backend.expectOne(`${LIST}?limit=20`).flush(list([created.merchant, merchant('mer_old')]));
     await settle();
-    expect(
-      allByTestId('merchant-row').map((r) => r.dataset['merchantId']),
-    ).toEqual(['mer_new', 'mer_old']);
+    expect(allByTestId('merchant-row').map((r) => r.dataset['merchantId'])).toEqual(['mer_new', 'mer_old']);
 
     byTestId('one-time-secret-dismiss')?.click();
     await settle();
@@ -174,9 +144,7 @@ describe('MerchantsPage', () => {
         { status: 409, statusText: 'Conflict' },
       );
     await settle();
-    expect(byTestId('merchant-create-error')?.textContent).toContain(
-      'A merchant with this email exists',
-    );
+    expect(byTestId('merchant-create-error')?.textContent).toContain('A merchant with this email exists');
     expect(byTestId('merchant-create-error')?.textContent).toContain('req_9');
     expect(byTestId('one-time-secret')).toBeNull();
   });
@@ -226,23 +194,17 @@ describe('MerchantsPage', () => {
 
   it('pages forward with startingAfter cursors and back through the stack', async () => {
     await render(['sre']);
-    backend
-      .expectOne(`${LIST}?limit=20`)
-      .flush(list([merchant('mer_3'), merchant('mer_2')], true));
+    backend.expectOne(`${LIST}?limit=20`).flush(list([merchant('mer_3'), merchant('mer_2')], true));
     await settle();
 
     byTestId('merchants-next')?.click();
-    backend
-      .expectOne(`${LIST}?limit=20&startingAfter=mer_2`)
-      .flush(list([merchant('mer_1')], false));
+    backend.expectOne(`${LIST}?limit=20&startingAfter=mer_2`).flush(list([merchant('mer_1')], false));
     await settle();
     expect(byTestId<HTMLButtonElement>('merchants-next')?.disabled).toBe(true);
     expect(byTestId('merchants-page')?.textContent).toContain('Page 2');
 
     byTestId('merchants-previous')?.click();
-    backend
-      .expectOne(`${LIST}?limit=20`)
-      .flush(list([merchant('mer_3'), merchant('mer_2')], true));
+    backend.expectOne(`${LIST}?limit=20`).flush(list([merchant('mer_3'), merchant('mer_2')], true));
     await settle();
     expect(byTestId('merchants-page')?.textContent).toContain('Page 1');
   });
@@ -256,9 +218,7 @@ describe('MerchantsPage', () => {
     type('merchant-status-filter', 'suspended');
     backend.expectOne(`${LIST}?limit=20&status=suspended`).flush(list([]));
     await settle();
-    expect(byTestId('state-empty')?.textContent).toContain(
-      'No suspended merchants.',
-    );
+    expect(byTestId('state-empty')?.textContent).toContain('No suspended merchants.');
   });
 
   it('shows an error state with the request id, and retries', async () => {
@@ -275,9 +235,7 @@ describe('MerchantsPage', () => {
       { status: 503, statusText: 'Unavailable' },
     );
     await settle();
-    expect(byTestId('state-error')?.textContent).toContain(
-      'Database unavailable',
-    );
+    expect(byTestId('state-error')?.textContent).toContain('Database unavailable');
     expect(byTestId('state-request-id')?.textContent).toBe('req_db');
 
     byTestId('state-retry')?.click();

@@ -1,12 +1,5 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  computed,
-  inject,
-  signal,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
   type CreateMerchantResponse,
@@ -26,10 +19,7 @@ import { PageState } from '../../shared/ui/page-state';
 import { Pager } from '../../shared/ui/pager';
 import { StatusBadge } from '../../shared/ui/status-badge';
 import { MerchantCreateForm } from './merchant-create-form';
-import {
-  type MerchantListQuery,
-  MerchantsApiService,
-} from './merchants-api.service';
+import { type MerchantListQuery, MerchantsApiService } from './merchants-api.service';
 
 interface StatusChange {
   merchant: MerchantView;
@@ -38,16 +28,7 @@ interface StatusChange {
 
 @Component({
   selector: 'app-merchants-page',
-  imports: [
-    DatePipe,
-    DecimalPipe,
-    ConfirmDialog,
-    MerchantCreateForm,
-    OneTimeSecret,
-    PageState,
-    Pager,
-    StatusBadge,
-  ],
+  imports: [DatePipe, DecimalPipe, ConfirmDialog, MerchantCreateForm, OneTimeSecret, PageState, Pager, StatusBadge],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './merchants-page.html',
 })
@@ -58,9 +39,7 @@ export class MerchantsPage {
   private readonly destroyRef = inject(DestroyRef);
 
   protected readonly statuses = MERCHANT_STATUSES;
-  protected readonly canManage = computed(() =>
-    this.auth.can('manageMerchants'),
-  );
+  protected readonly canManage = computed(() => this.auth.can('manageMerchants'));
 
   protected readonly statusFilter = signal<MerchantStatus | ''>('');
   protected readonly pager = new CursorPager();
@@ -141,10 +120,7 @@ export class MerchantsPage {
     this.load();
   }
 
-  protected askStatusChange(
-    merchant: MerchantView,
-    status: MerchantStatus,
-  ): void {
+  protected askStatusChange(merchant: MerchantView, status: MerchantStatus): void {
     this.pendingChange.set({ merchant, status });
   }
 
@@ -169,15 +145,11 @@ export class MerchantsPage {
             page
               ? {
                   ...page,
-                  data: page.data.map((m) =>
-                    m.id === updated.id ? updated : m,
-                  ),
+                  data: page.data.map((m) => (m.id === updated.id ? updated : m)),
                 }
               : page,
           );
-          this.notifications.success(
-            `${updated.name} is now ${updated.status}.`,
-          );
+          this.notifications.success(`${updated.name} is now ${updated.status}.`);
         },
         // The error interceptor has already shown the API's message and request id.
         error: () => undefined,

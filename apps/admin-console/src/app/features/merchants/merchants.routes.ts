@@ -4,7 +4,6 @@ export const MERCHANTS_ROUTES: Routes = [
   {
     path: '',
     title: 'Merchants · LightSpeedPay',
-    loadComponent: () =>
-      import('./merchants-page').then((m) => m.MerchantsPage),
+    loadComponent: () => import('./merchants-page').then((m) => m.MerchantsPage),
   },
 ];

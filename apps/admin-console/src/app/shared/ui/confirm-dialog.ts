@@ -60,8 +60,7 @@ export class ConfirmDialog {
   readonly confirmed = output();
   readonly cancelled = output();
 
-  private readonly confirmButton =
-    viewChild.required<ElementRef<HTMLButtonElement>>('confirmButton');
+  private readonly confirmButton = viewChild.required<ElementRef<HTMLButtonElement>>('confirmButton');
 
   constructor() {
     afterNextRender(() => this.confirmButton().nativeElement.focus());

@@ -1,9 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  input,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
 type JsonObject = Record<string, unknown> | null;
 
@@ -40,21 +35,13 @@ export class JsonDiff {
   readonly before = input<JsonObject>(null);
   readonly after = input<JsonObject>(null);
 
-  protected readonly beforeText = computed(() =>
-    format(this.before(), '(did not exist)'),
-  );
-  protected readonly afterText = computed(() =>
-    format(this.after(), '(removed)'),
-  );
+  protected readonly beforeText = computed(() => format(this.before(), '(did not exist)'));
+  protected readonly afterText = computed(() => format(this.after(), '(removed)'));
   protected readonly changedKeys = computed(() => {
     const before = this.before() ?? {};
     const after = this.after() ?? {};
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys]
-      .filter(
-        (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
-      )
-      .sort();
+    return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
   });
 }
 

@@ -1,12 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  type ElementRef,
-  input,
-  output,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, input, output, signal, viewChild } from '@angular/core';
 
 /**
  * Shows a secret the API returns exactly once (it keeps only a hash). The warning is deliberately loud:
@@ -16,12 +8,7 @@ import {
   selector: 'app-one-time-secret',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section
-      class="secret-panel"
-      role="region"
-      [attr.aria-label]="title()"
-      data-testid="one-time-secret"
-    >
+    <section class="secret-panel" role="region" [attr.aria-label]="title()" data-testid="one-time-secret">
       <h2 class="secret-title">{{ title() }}</h2>
       <p class="secret-warning" data-testid="one-time-secret-warning">
         <strong>Copy this secret now — you will not see it again.</strong>
@@ -38,12 +25,7 @@ import {
           data-testid="one-time-secret-value"
           (focus)="secretInput.select()"
         />
-        <button
-          type="button"
-          class="btn btn-primary"
-          data-testid="one-time-secret-copy"
-          (click)="copy()"
-        >
+        <button type="button" class="btn btn-primary" data-testid="one-time-secret-copy" (click)="copy()">
           {{ copyLabel() }}
         </button>
       </div>
@@ -67,8 +49,7 @@ export class OneTimeSecret {
   readonly dismissed = output();
 
   protected readonly copyLabel = signal('Copy');
-  private readonly secretInput =
-    viewChild.required<ElementRef<HTMLInputElement>>('secretInput');
+  private readonly secretInput = viewChild.required<ElementRef<HTMLInputElement>>('secretInput');
 
   protected async copy(): Promise<void> {
     try {

@@ -1,9 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  input,
-  output,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 
 /** The loading, empty and error placeholders every page shows in place of its content. */
 @Component({
@@ -34,12 +29,7 @@ import {
               <code data-testid="state-request-id">{{ requestId() }}</code>
             </p>
           }
-          <button
-            type="button"
-            class="btn btn-secondary btn-sm"
-            data-testid="state-retry"
-            (click)="retry.emit()"
-          >
+          <button type="button" class="btn btn-secondary btn-sm" data-testid="state-retry" (click)="retry.emit()">
             Try again
           </button>
         }

@@ -1,9 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  input,
-  output,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 
 /** Previous/Next controls for cursor pagination (no page count: the API only says whether more exist). */
 @Component({
@@ -11,9 +6,7 @@ import {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <nav class="pager" aria-label="Pagination">
-      <span class="muted" [attr.data-testid]="testIdPrefix() + '-page'"
-        >Page {{ pageNumber() }}</span
-      >
+      <span class="muted" [attr.data-testid]="testIdPrefix() + '-page'">Page {{ pageNumber() }}</span>
       <button
         type="button"
         class="btn btn-secondary btn-sm"

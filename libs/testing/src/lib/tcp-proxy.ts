@@ -42,8 +42,7 @@ export class TcpProxy {
     const server = this.server;
     this.server = null;
     for (const socket of this.sockets) socket.destroy();
-    if (server)
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   /** Listens again on the same port. */

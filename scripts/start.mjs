@@ -22,7 +22,10 @@ if (env.NODE_ENV !== 'production' && (!env.JWT_SECRET || !env.ENCRYPTION_KEYS)) 
   if (existsSync(file)) {
     secrets = JSON.parse(readFileSync(file, 'utf8'));
   } else {
-    secrets = { JWT_SECRET: randomBytes(32).toString('base64url'), ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}` };
+    secrets = {
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}`,
+    };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
@@ -32,11 +35,15 @@ if (env.NODE_ENV !== 'production' && (!env.JWT_SECRET || !env.ENCRYPTION_KEYS)) 
 }
 
 say('building api, workers and admin-console (cached when unchanged)…');
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'workers', 'admin-console', '--output-style=static'], {
-  cwd: root,
-  env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const build = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '-p', 'api', 'workers', 'admin-console', '--output-style=static'],
+  {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 if (build.status !== 0) {
   process.stdout.write(build.stdout);
   say('build failed');
@@ -77,4 +84,6 @@ for (const [name, script] of [
 
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
-say(`API and console on http://localhost:${env.PORT ?? 3000}  (OpenAPI: /api/docs) · workers health on :${env.WORKERS_HEALTH_PORT ?? 3001} · Ctrl-C stops all`);
+say(
+  `API and console on http://localhost:${env.PORT ?? 3000}  (OpenAPI: /api/docs) · workers health on :${env.WORKERS_HEALTH_PORT ?? 3001} · Ctrl-C stops all`,
+);

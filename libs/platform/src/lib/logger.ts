@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { requestContext } from './request-context';
 
 /**
@@ -7,39 +7,42 @@ import { requestContext } from './request-context';
  * the async context, so services need not pass it along. Credentials are redacted by path as a last line of
  * defence; code must still never log them.
  */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
-    level,
-    base: { service, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    messageKey: 'msg',
-    formatters: { level: (label) => ({ level: label }) },
-    mixin() {
-      const ctx = requestContext.get();
-      return ctx ? { requestId: ctx.requestId } : {};
+export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+      formatters: { level: (label) => ({ level: label }) },
+      mixin() {
+        const ctx = requestContext.get();
+        return ctx ? { requestId: ctx.requestId } : {};
+      },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'secret',
+          '*.secret',
+          'token',
+          '*.token',
+          'refreshToken',
+          '*.refreshToken',
+          'accessToken',
+          '*.accessToken',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          '*.headers.authorization',
+          'credentials',
+          '*.credentials',
+        ],
+        censor: '[redacted]',
+      },
     },
-    redact: {
-      paths: [
-        'password',
-        '*.password',
-        'secret',
-        '*.secret',
-        'token',
-        '*.token',
-        'refreshToken',
-        '*.refreshToken',
-        'accessToken',
-        '*.accessToken',
-        'authorization',
-        '*.authorization',
-        'headers.authorization',
-        '*.headers.authorization',
-        'credentials',
-        '*.credentials',
-      ],
-      censor: '[redacted]',
-    },
-  });
+    destination,
+  );
 }
 
 /** Routes NestJS's own logging (boot, DI errors) into the same pino stream. */

@@ -8,7 +8,8 @@ export async function registerSecurity(fastify: FastifyInstance, config: AppConf
   if (config.nodeEnv === 'production' && config.trustProxy) {
     fastify.addHook('onRequest', (request, reply, done) => {
       if (request.headers['x-forwarded-proto'] === 'http') {
-        void reply.redirect(`https://${request.headers.host ?? 'localhost'}${request.url}`, 308);
+        // request.host honours X-Forwarded-Host here, since the proxy is trusted.
+        void reply.redirect(`https://${request.host}${request.url}`, 308);
         return;
       }
       done();

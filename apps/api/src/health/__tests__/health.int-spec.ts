@@ -176,3 +176,53 @@ describe('dependency outages while running', () => {
     expect((await api.request('GET', '/api/v1/admin/merchants', { token })).status).toBe(200);
   });
 });
+
+describe('production HTTP edge', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await ApiHarness.start({
+      NODE_ENV: 'production',
+      TRUST_PROXY: 'true',
+      CORS_ORIGINS: 'https://console.example.com',
+    });
+  });
+  afterAll(() => api.close());
+
+  it('redirects plain-HTTP requests behind a TLS proxy to HTTPS', async () => {
+    const res = await fetch(`${api.baseUrl}/api/v1/admin/merchants?limit=1`, {
+      headers: { 'x-forwarded-proto': 'http', 'x-forwarded-host': 'pay.example.com' },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(308);
+    expect(res.headers.get('location')).toBe('https://pay.example.com/api/v1/admin/merchants?limit=1');
+    expect((await api.request('GET', '/health/live', { headers: { 'x-forwarded-proto': 'https' } })).status).toBe(200);
+  });
+
+  it('allows CORS only for configured origins', async () => {
+    const allowed = await api.request('OPTIONS', '/api/v1/auth/login', {
+      headers: {
+        origin: 'https://console.example.com',
+        'access-control-request-method': 'POST',
+        'x-forwarded-proto': 'https',
+      },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
+    const refused = await api.request('GET', '/health/live', {
+      headers: { origin: 'https://evil.example', 'x-forwarded-proto': 'https' },
+    });
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('start-up with a dependency down', () => {
+  it('fails with one clear message naming Redis', async () => {
+    await expect(ApiHarness.start({ REDIS_URL: 'redis://127.0.0.1:1' })).rejects.toThrow(
+      /^Redis is not reachable at redis:\/\/127\.0\.0\.1:1/,
+    );
+  });
+  it('fails with one clear message naming PostgreSQL', async () => {
+    await expect(ApiHarness.start({ APP_DATABASE_URL: 'postgres://lsp_app@127.0.0.1:1/nothing' })).rejects.toThrow(
+      /^PostgreSQL is not reachable/,
+    );
+  });
+});

@@ -48,6 +48,15 @@ describe('merchants and API keys (API.md §4, §9)', () => {
     expect(creds.status).toBe(200);
     expect(creds.body.data.map((k) => k.id)).toEqual([apiKey.id]);
     expect(creds.headers.get('ratelimit-limit')).toBe('120');
+
+    // Use is recorded (off the request path, at most once a minute per key).
+    const used = await eventually(async () => {
+      const r = await api.request<ListResponse<ApiKeyView>>('GET', `/api/v1/admin/merchants/${merchant.id}/api-keys`, {
+        token: admin,
+      });
+      return r.body.data[0].lastUsedAt ?? undefined;
+    });
+    expect(Date.now() - Date.parse(used)).toBeLessThan(60_000);
   });
 
   it('lists newest first with cursor pagination and a status filter', async () => {

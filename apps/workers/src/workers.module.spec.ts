@@ -7,7 +7,7 @@ describe('WorkersModule.forRoot', () => {
   it('refuses to build when a declared job of a served queue has no processor', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     expect(() => WorkersModule.forRoot(config, { logger, processors: [] })).toThrow(
-      'no processor for declared job maintenance/verify-audit-chain',
+      'no processor for declared jobs maintenance/verify-audit-chain, events/payment.created',
     );
   });
 
@@ -23,5 +23,8 @@ describe('WorkersModule.forRoot', () => {
     const names = (module.providers ?? []).map((p) => (typeof p === 'function' ? p.name : ''));
     expect(names).toContain('MaintenanceQueueWorker');
     expect(names).toContain('VerifyAuditChainProcessor');
+    expect(names).toContain('EventsQueueWorker');
+    expect(names).toContain('FanOutEventProcessor');
+    expect(names).toContain('PublishTransactionStreamHandler');
   });
 });

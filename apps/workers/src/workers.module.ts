@@ -40,6 +40,7 @@ import {
   APP_CONFIG,
   JOB_PROCESSORS,
   LOGGER,
+  OUTBOX_RELAY,
   QUEUE_HOSTS,
   REDIS,
   WORKER_IDENTITY,
@@ -47,6 +48,9 @@ import {
 } from './core/tokens';
 import { WORKERS_VERSION } from './core/version';
 import { WorkerStats } from './core/worker-stats';
+import { EVENT_HANDLERS, type EventHandler } from './events/event-handler';
+import { EVENT_HANDLER_TYPES } from './events/event-handlers';
+import { OutboxRelay, type OutboxRelayOptions, createEventsQueue } from './outbox/outbox-relay.service';
 import { PROCESSORS } from './processors';
 
 export interface WorkersOptions {
@@ -54,6 +58,13 @@ export interface WorkersOptions {
   /** Defaults to every processor of the app; tests swap in their own. */
   processors?: Type<JobProcessor>[];
   heartbeatIntervalMs?: number;
+  /** Consumers of the `events` queue; defaults to EVENT_HANDLER_TYPES. */
+  eventHandlers?: Type<EventHandler>[];
+  /**
+   * The outbox relay runs in every workers process (relays share the work safely); `false` runs none, an object
+   * tunes it (tests use short leases and delays).
+   */
+  outboxRelay?: false | Partial<Omit<OutboxRelayOptions, 'relayId'>>;
 }
 
 interface ResolvedOptions {
@@ -94,6 +105,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(HeartbeatService) private readonly heartbeat: HeartbeatService,
     @Inject(HealthServer) private readonly health: HealthServer,
+    @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -111,6 +123,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
       this.logger.warn({ pending }, 'database schema is behind this build; readiness will fail until migrated');
     }
     const healthPort = await this.health.listen(this.config.workersHealthPort);
+    this.relay?.start();
     await this.heartbeat.start();
     this.logger.info(
       {
@@ -125,8 +138,8 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'workers stopping: finishing running jobs');
-    // close() stops fetching and resolves once the jobs in progress have finished.
-    await Promise.all(this.hosts.map((host) => host.worker.close()));
+    // close() stops fetching and resolves once the jobs in progress have finished; the relay finishes its pass.
+    await Promise.all([this.relay?.stop(), ...this.hosts.map((host) => host.worker.close())]);
     await this.heartbeat.stop();
     await this.health.close();
   }
@@ -147,6 +160,7 @@ export class WorkersModule {
     const queues = selectQueues(config.workerQueues);
     const processors = processorsForQueues(queues, options.processors ?? PROCESSORS);
     const hosts = queues.map((queue) => queueWorkerHost(queue));
+    const eventHandlers = options.eventHandlers ?? EVENT_HANDLER_TYPES;
     const resolved: ResolvedOptions = {
       queues,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? WORKER_HEARTBEAT_INTERVAL_MS,
@@ -186,16 +200,43 @@ export class WorkersModule {
       },
       WorkerStats,
       {
+        provide: OUTBOX_RELAY,
+        inject: [Database, APP_CONFIG, WORKER_IDENTITY, LOGGER],
+        useFactory: (db: Database, cfg: AppConfig, identity: WorkerIdentity, logger: Logger): OutboxRelay | null => {
+          if (options.outboxRelay === false) return null;
+          const queue = createEventsQueue(cfg);
+          return new OutboxRelay(
+            db,
+            queue,
+            logger.child({ component: 'outbox-relay' }),
+            { ...options.outboxRelay, relayId: identity.id },
+            () => queue.close(),
+          );
+        },
+      },
+      {
         provide: HeartbeatService,
-        inject: [REDIS, APP_CONFIG, WORKER_IDENTITY, WorkerStats, LOGGER],
-        useFactory: (redis: Redis, cfg: AppConfig, identity: WorkerIdentity, stats: WorkerStats, logger: Logger) =>
-          new HeartbeatService(redis, cfg, identity, stats, logger, resolved.heartbeatIntervalMs),
+        inject: [REDIS, APP_CONFIG, WORKER_IDENTITY, WorkerStats, LOGGER, OUTBOX_RELAY],
+        useFactory: (
+          redis: Redis,
+          cfg: AppConfig,
+          identity: WorkerIdentity,
+          stats: WorkerStats,
+          logger: Logger,
+          relay: OutboxRelay | null,
+        ) => new HeartbeatService(redis, cfg, identity, stats, logger, resolved.heartbeatIntervalMs, relay),
       },
       {
         provide: HealthServer,
         inject: [Database, REDIS, LOGGER],
         useFactory: (db: Database, redis: Redis, logger: Logger) =>
           new HealthServer(new HealthChecker(db, redis), logger),
+      },
+      ...eventHandlers,
+      {
+        provide: EVENT_HANDLERS,
+        inject: eventHandlers,
+        useFactory: (...instances: EventHandler[]) => instances,
       },
       ...processors,
       {

@@ -24,7 +24,8 @@ class BlockingProcessor implements JobProcessor<'maintenance', 'verify-audit-cha
 }
 
 describe('graceful shutdown', () => {
-  const config = testConfig('shutdown');
+  // Only the queue BlockingProcessor stands in for.
+  const config = testConfig('shutdown', { WORKER_QUEUES: 'maintenance' });
   let app: INestApplicationContext;
   let redis: Redis;
   // The test's own producer: it outlives the workers' connections.

@@ -5,3 +5,4 @@ export * from './lib/sql';
 export * from './lib/audit-chain';
 export * from './lib/alerts';
 export * from './lib/prepare-database';
+export * from './lib/outbox-relay';

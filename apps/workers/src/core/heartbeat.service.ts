@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AppConfig, Logger } from '@lsp/platform';
 import {
+  type OutboxRelayStatus,
   WORKER_HEARTBEAT_TTL_MS,
   serializeWorkerHeartbeat,
   workerHeartbeatKey,
@@ -33,6 +34,8 @@ export class HeartbeatService {
     private readonly stats: WorkerStats,
     private readonly logger: Logger,
     private readonly intervalMs: number,
+    /** The process's outbox relay, whose lag each beat reports; null when it runs none. */
+    private readonly outbox: { readonly status: OutboxRelayStatus | null } | null = null,
   ) {}
 
   get key(): string {
@@ -50,6 +53,7 @@ export class HeartbeatService {
       processed: this.stats.processed,
       failed: this.stats.failed,
       version: this.identity.version,
+      ...(this.outbox?.status ? { outbox: this.outbox.status } : {}),
     };
   }
 

@@ -15,7 +15,7 @@ function setup(process: JobProcessor['process']) {
   const dispatcher = new JobDispatcher(
     [
       {
-        target: { queue: 'maintenance', job: 'verify-audit-chain' },
+        target: { queue: 'maintenance', jobs: ['verify-audit-chain'] },
         instance: processor,
       },
     ],

@@ -25,7 +25,7 @@ export class JobDispatcher {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     for (const { target, instance } of processors) {
-      this.processors.set(jobKey(target.queue, target.job), instance);
+      for (const job of target.jobs) this.processors.set(jobKey(target.queue, job), instance);
     }
   }
 

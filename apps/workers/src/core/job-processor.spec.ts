@@ -27,7 +27,7 @@ describe('processor coverage check', () => {
   it('records the job a processor handles', () => {
     expect(jobTargetOf(VerifyA)).toEqual({
       queue: 'maintenance',
-      job: 'verify-audit-chain',
+      jobs: ['verify-audit-chain'],
     });
     expect(jobTargetOf(Undecorated)).toBeUndefined();
   });
@@ -56,5 +56,20 @@ describe('processor coverage check', () => {
     expect(() => processorsForQueues(['maintenance'], [VerifyA, Undecorated])).toThrow(
       'Undecorated is listed as a job processor but has no @ProcessesJob(queue, job)',
     );
+  });
+
+  it('lets one processor handle several jobs of a queue, and checks each of them', () => {
+    @Injectable()
+    @ProcessesJob('events', ['payment.created', 'payment.captured'])
+    class SomeEvents implements JobProcessor<'events', 'payment.created' | 'payment.captured'> {
+      async process(): Promise<void> {
+        return undefined;
+      }
+    }
+    expect(jobTargetOf(SomeEvents)).toEqual({ queue: 'events', jobs: ['payment.created', 'payment.captured'] });
+    expect(() => processorsForQueues(['events'], [SomeEvents])).toThrow(
+      /no processor for declared jobs events\/payment\.failed, events\/payment\.cancelled/,
+    );
+    expect(() => ProcessesJob('events', [])).toThrow('names no job');
   });
 });

@@ -13,18 +13,21 @@ export interface JobProcessor<Q extends QueueName = QueueName, J extends JobName
 
 export interface JobTarget {
   queue: QueueName;
-  job: string;
+  /** One job, or several that share a handling (the `events` queue: one job name per event type). */
+  jobs: readonly string[];
 }
 
 const targets = new WeakMap<object, JobTarget>();
 
-/** Marks a provider class as the processor of `queue`/`job`. */
+/** Marks a provider class as the processor of `queue`/`job`, or of each of several jobs of one queue. */
 export function ProcessesJob<Q extends QueueName, J extends JobName<Q>>(
   queue: Q,
-  job: J,
+  job: J | readonly J[],
 ): (target: Type<JobProcessor<Q, J>>) => void {
+  const jobs: readonly string[] = typeof job === 'string' ? [job] : [...job];
+  if (jobs.length === 0) throw new Error(`@ProcessesJob('${queue}', []) names no job`);
   return (target) => {
-    targets.set(target, { queue, job });
+    targets.set(target, { queue, jobs });
   };
 }
 
@@ -50,12 +53,14 @@ export function processorsForQueues(
     if (!target) {
       throw new StartupError(`${type.name} is listed as a job processor but has no @ProcessesJob(queue, job)`);
     }
-    const key = jobKey(target.queue, target.job);
-    const existing = byJob.get(key);
-    if (existing) {
-      throw new StartupError(`job ${key} has two processors: ${existing.name} and ${type.name}`);
+    for (const job of target.jobs) {
+      const key = jobKey(target.queue, job);
+      const existing = byJob.get(key);
+      if (existing) {
+        throw new StartupError(`job ${key} has two processors: ${existing.name} and ${type.name}`);
+      }
+      byJob.set(key, type);
     }
-    byJob.set(key, type);
     if (queues.includes(target.queue)) served.push(type);
   }
   const missing = queues.flatMap((queue) =>

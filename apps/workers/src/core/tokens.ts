@@ -9,3 +9,5 @@ export const JOB_PROCESSORS = Symbol('JOB_PROCESSORS');
 /** The BullMQ worker hosts, one per served queue. */
 export const QUEUE_HOSTS = Symbol('QUEUE_HOSTS');
 export const WORKERS_OPTIONS = Symbol('WORKERS_OPTIONS');
+/** The process's outbox relay, or null when disabled (WorkersOptions.outboxRelay = false). */
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');

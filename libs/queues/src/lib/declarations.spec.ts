@@ -21,6 +21,13 @@ describe('queue declarations', () => {
     expect(isJobName('maintenance', 'constructor')).toBe(false);
   });
 
+  it('declares the events queue, one job per event type', () => {
+    expect(QUEUE_NAMES).toEqual(['maintenance', 'events']);
+    expect(jobNamesOf('events')).toContain('payment.captured');
+    expect(isJobName('events', 'payment.captured')).toBe(true);
+    expect(isJobName('events', 'settlement.paid')).toBe(false);
+  });
+
   it('gives every queue retries with exponential backoff and bounded history', () => {
     for (const name of QUEUE_NAMES) {
       const options = QUEUES[name].defaultJobOptions;

@@ -1,5 +1,6 @@
 import type { DefaultJobOptions, JobsOptions } from 'bullmq';
 import type { AppConfig } from '@lsp/platform';
+import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
 import { objectOf, oneOf, type Validator } from './validation';
 
 /*
@@ -24,6 +25,8 @@ export interface JobPayloads {
   maintenance: {
     'verify-audit-chain': VerifyAuditChainPayload;
   };
+  /** One job per outbox event; the job name is the event type. */
+  events: { [T in EventType]: EventEnvelope<T> };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -60,6 +63,19 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { count: 5000, age: 7 * 24 * HOUR_S },
 };
 
+/** One job declaration per event type, generated from the single list `EVENT_TYPES`. */
+function eventJobs(): QueueDefinition<JobPayloads['events']>['jobs'] {
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        description: `Fans the ${type} event out to its consumers`,
+        validate: eventValidator(type),
+      },
+    ]),
+  ) as QueueDefinition<JobPayloads['events']>['jobs'];
+}
+
 export const QUEUES: {
   readonly [Q in QueueName]: QueueDefinition<JobPayloads[Q]>;
 } = {
@@ -77,6 +93,20 @@ export const QUEUES: {
         }),
       },
     },
+  },
+  events: {
+    description: 'Domain events published by the outbox relay, fanned out to their consumers (live streams, …)',
+    // Handlers are short I/O (a publish, a small transaction); bounded by the worker's 5 database connections.
+    concurrency: 5,
+    defaultJobOptions: {
+      ...DEFAULT_JOB_OPTIONS,
+      // 1 s … 8.5 min apart (~17 min in all): outlives a Redis or PostgreSQL restart.
+      attempts: 10,
+      // BullMQ drops a re-published event as a duplicate only while its job is still held, so completed events
+      // are kept longer than the relay's claim lease; consumers still dedupe on the event id themselves.
+      removeOnComplete: { count: 20_000, age: 24 * HOUR_S },
+    },
+    jobs: eventJobs(),
   },
 };
 

@@ -28,6 +28,12 @@ describe('worker heartbeats', () => {
     expect(parseWorkerHeartbeat(serializeWorkerHeartbeat(beat))).toEqual(beat);
   });
 
+  it('carries the outbox relay status when the process runs a relay', () => {
+    const withOutbox = { ...beat, outbox: { lagMs: 120, backlog: 3, checkedAt: '2026-11-26T10:00:05.000Z' } };
+    expect(parseWorkerHeartbeat(serializeWorkerHeartbeat(withOutbox))).toEqual(withOutbox);
+    expect(parseWorkerHeartbeat(JSON.stringify({ ...withOutbox, outbox: { lagMs: -1 } }))).toBeNull();
+  });
+
   it.each([
     ['null', null],
     ['not JSON', '{'],

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type AppConfig, redisKey } from '@lsp/platform';
-import { arrayOf, integer, objectOf, string } from './validation';
+import { arrayOf, integer, object, objectOf, optional, string } from './validation';
 
 /**
  * Worker heartbeats: each worker process writes `<prefix>:workers:<workerId>` every few seconds with a TTL, so a
@@ -8,6 +8,18 @@ import { arrayOf, integer, objectOf, string } from './validation';
  */
 export const WORKER_HEARTBEAT_INTERVAL_MS = 5_000;
 export const WORKER_HEARTBEAT_TTL_MS = 30_000;
+
+/** What the process's outbox relay last measured; absent when the process runs no relay (or has not measured). */
+export interface OutboxRelayStatus {
+  /** Age of the oldest unpublished outbox event, by the database clock; 0 when everything is published. */
+  lagMs: number;
+  /** Unpublished events, counted up to `OUTBOX_BACKLOG_CAP`. */
+  backlog: number;
+  /** ISO-8601 instant of the measurement. */
+  checkedAt: string;
+}
+
+export const OUTBOX_BACKLOG_CAP = 10_000;
 
 export interface WorkerHeartbeat {
   /** `<host>-<pid>-<random>`; unique per process start. */
@@ -23,6 +35,7 @@ export interface WorkerHeartbeat {
   processed: number;
   failed: number;
   version: string;
+  outbox?: OutboxRelayStatus;
 }
 
 export const WORKER_ID_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
@@ -38,6 +51,13 @@ const validateHeartbeat = objectOf<WorkerHeartbeat>({
   processed: integer({ min: 0 }),
   failed: integer({ min: 0 }),
   version: string({ maxLength: 100 }),
+  outbox: optional(
+    object<OutboxRelayStatus>({
+      lagMs: integer({ min: 0 }),
+      backlog: integer({ min: 0 }),
+      checkedAt: string({ pattern: ISO_INSTANT }),
+    }),
+  ),
 });
 
 export function workerHeartbeatKey(config: Pick<AppConfig, 'redisPrefix'>, workerId: string): string {

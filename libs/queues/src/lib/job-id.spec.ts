@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { jobId } from './job-id';
+import { eventJobId, jobId } from './job-id';
 
 describe('jobId', () => {
   it('names queue, job and key', () => {
@@ -31,5 +31,12 @@ describe('jobId', () => {
         },
       ),
     );
+  });
+
+  it('derives an event job id from the event id, the same on every re-publication', () => {
+    const event = { type: 'payment.captured' as const, id: 'evt_01JDQ3ZK7Y0000000000000000' };
+    expect(eventJobId(event)).toBe('events.payment.captured.evt_01JDQ3ZK7Y0000000000000000');
+    expect(eventJobId({ ...event })).toBe(eventJobId(event));
+    expect(() => eventJobId({ ...event, id: 'evt:1' })).toThrow(/key part/);
   });
 });

@@ -19,3 +19,12 @@ export function jobId<Q extends QueueName>(queue: Q, job: JobName<Q>, ...key: [s
   }
   return [queue, job, ...key].join('.');
 }
+
+/**
+ * The job id of an outbox event on the `events` queue. Built from the event id, which is the same on every
+ * re-publication, so a relay that publishes an event twice (crash before marking it, lapsed claim) has the second
+ * add dropped by BullMQ as a duplicate.
+ */
+export function eventJobId(event: { type: JobName<'events'>; id: string }): string {
+  return jobId('events', event.type, event.id);
+}

@@ -1,4 +1,4 @@
-import { arrayOf, integer, object, objectOf, oneOf, optional, string } from './validation';
+import { arrayOf, integer, nullable, object, objectOf, oneOf, optional, record, string } from './validation';
 
 interface Sample {
   kind: 'a' | 'b';
@@ -55,5 +55,17 @@ describe('payload validators', () => {
     const { name: _omitted, ...withoutName } = valid;
     const result = validate(withoutName);
     expect(result).toEqual({ ok: false, errors: ['data.name is required'] });
+  });
+
+  it('accepts null only where nullable, and any plain object as a record', () => {
+    const check = objectOf<{ owner: string | null; snapshot: Record<string, unknown> }>({
+      owner: nullable(string()),
+      snapshot: record(),
+    });
+    expect(check({ owner: null, snapshot: { a: [1, { b: null }] } })).toMatchObject({ ok: true });
+    expect(check({ owner: 'x', snapshot: {} })).toMatchObject({ ok: true });
+    expect(check({ owner: 1, snapshot: {} })).toEqual({ ok: false, errors: ['data.owner must be a string'] });
+    expect(check({ owner: null, snapshot: null })).toEqual({ ok: false, errors: ['data.snapshot must be an object'] });
+    expect(check({ owner: null, snapshot: [] })).toEqual({ ok: false, errors: ['data.snapshot must be an object'] });
   });
 });

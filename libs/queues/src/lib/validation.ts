@@ -70,6 +70,20 @@ export function optional<T>(field: Field<T>): Field<T | undefined> {
   };
 }
 
+/** `null`, or a value the wrapped field accepts. */
+export function nullable<T>(field: Field<T>): Field<T | null> {
+  return {
+    check: (value, path) => (value === null ? [] : field.check(value, path)),
+  };
+}
+
+/** Any plain JSON object, contents unchecked: for snapshots whose shape belongs to another contract. */
+export function record(): Field<Record<string, unknown>> {
+  return {
+    check: (value, path) => (isPlainObject(value) ? [] : [`${path} must be an object`]),
+  };
+}
+
 type Shape<T> = { [K in keyof T]-?: Field<T[K]> };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

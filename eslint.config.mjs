@@ -21,8 +21,15 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:domain'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:domain'] },
             {
+              // Use-cases shared by the API and the workers (e.g. libs/payments) drive gateway adapters.
               sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:data-access'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:util',
+                'type:contracts',
+                'type:data-access',
+                'type:adapter',
+              ],
             },
             {
               sourceTag: 'type:adapter',

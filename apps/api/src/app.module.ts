@@ -5,6 +5,7 @@ import { type Infra, InfraModule } from './core/infra/infra.module';
 import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { PaymentsModule } from './payments/payments.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -12,7 +13,15 @@ export class AppModule {
   static forRoot(infra: Infra): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(infra), AuditModule, AuthModule, MerchantsModule, UsersModule, HealthModule],
+      imports: [
+        InfraModule.forRoot(infra),
+        AuditModule,
+        AuthModule,
+        MerchantsModule,
+        UsersModule,
+        HealthModule,
+        PaymentsModule,
+      ],
       controllers: [MetricsController],
     };
   }

@@ -23,6 +23,8 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infra), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    // Gateway webhook signatures are computed over the exact bytes received.
+    rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
 

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CreateMerchantResponse, TokenPair } from '@lsp/contracts';
 import { type AppConfig, createLogger, loadConfig } from '@lsp/platform';
@@ -19,10 +20,17 @@ export class ApiHarness {
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
-    const config = loadConfig({ ...process.env, ...env });
+    // The port is chosen before boot so gateway callbacks (PUBLIC_BASE_URL) reach this very process.
+    const port = await freePort();
+    const config = loadConfig({
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      ...process.env,
+      ...env,
+      PORT: String(port),
+    });
     const app = await createApiApp(config, createLogger('api-test', config.logLevel));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    return new ApiHarness(app, await app.getUrl(), config);
+    await app.listen({ port, host: '127.0.0.1' });
+    return new ApiHarness(app, `http://127.0.0.1:${port}`, config);
   }
 
   async close(): Promise<void> {
@@ -84,6 +92,17 @@ export class ApiHarness {
     if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
     return { email, password, id: (res.body as { id: string }).id };
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function expectError(res: TestResponse, status: number, type: string, param?: string): void {

@@ -2,3 +2,4 @@ export * from './lib/common';
 export * from './lib/auth';
 export * from './lib/merchants';
 export * from './lib/audit';
+export * from './lib/payments';

@@ -5,4 +5,5 @@ export * from './lib/sql';
 export * from './lib/audit-chain';
 export * from './lib/alerts';
 export * from './lib/prepare-database';
+export * from './lib/outbox';
 export * from './lib/outbox-relay';

@@ -4,3 +4,4 @@ export * from './lib/logger';
 export * from './lib/redis';
 export * from './lib/request-context';
 export * from './lib/passwords';
+export * from './lib/secret-box';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { newId } from '@lsp/domain';
-import { type AppConfig, type Logger, hashPassword } from '@lsp/platform';
+import { type AppConfig, type Logger, SecretBox, hashPassword } from '@lsp/platform';
 import { dataSourceFor } from './database';
 
 /**
@@ -14,23 +14,28 @@ export async function prepareDatabase(
   logger: Logger,
 ): Promise<{ adminCreated: boolean; adminPassword: string | null }> {
   await createDatabaseIfAbsent(config.databaseUrl, logger);
-  const owner = dataSourceFor(config, 'owner', 2);
+  const owner = dataSourceFor(config, 'owner', 3);
   await owner.initialize();
   try {
-    // One migrator at a time across processes; the lock is released when the session ends.
-    await owner.query(`SELECT pg_advisory_lock(7240000)`);
+    // One preparer at a time across processes, on one dedicated session (an advisory lock belongs to a session,
+    // so lock and unlock must not travel through different pooled connections).
+    const lock = owner.createQueryRunner();
+    await lock.connect();
+    await lock.query(`SELECT pg_advisory_lock(7240000)`);
     try {
       const applied = await owner.runMigrations({ transaction: 'each' });
       for (const m of applied) logger.info({ migration: m.name }, 'migration applied');
+      const appPassword = new URL(config.appDatabaseUrl).password;
+      if (appPassword) {
+        const escaped = decodeURIComponent(appPassword).replace(/'/g, "''");
+        await owner.query(`ALTER ROLE lsp_app PASSWORD '${escaped}'`);
+      }
+      await seedSandboxGateways(config, owner.query.bind(owner), logger);
+      return await bootstrapAdmin(config, owner.query.bind(owner), logger);
     } finally {
-      await owner.query(`SELECT pg_advisory_unlock(7240000)`);
+      await lock.query(`SELECT pg_advisory_unlock(7240000)`);
+      await lock.release();
     }
-    const appPassword = new URL(config.appDatabaseUrl).password;
-    if (appPassword) {
-      const escaped = decodeURIComponent(appPassword).replace(/'/g, "''");
-      await owner.query(`ALTER ROLE lsp_app PASSWORD '${escaped}'`);
-    }
-    return await bootstrapAdmin(config, owner.query.bind(owner), logger);
   } finally {
     await owner.destroy();
   }
@@ -75,4 +80,30 @@ async function bootstrapAdmin(
   if (rows.length === 0) return { adminCreated: false, adminPassword: null };
   logger.info({ email: config.bootstrapAdminEmail }, 'first admin created');
   return { adminCreated: true, adminPassword: config.bootstrapAdminPassword ? null : password };
+}
+
+/**
+ * Two sandbox gateways on first start so payments work out of the box (failover needs two). Only when no gateway
+ * was ever created: an operator who deleted them does not get them back.
+ */
+async function seedSandboxGateways(
+  config: AppConfig,
+  query: (sql: string, params?: unknown[]) => Promise<unknown>,
+  logger: Logger,
+): Promise<void> {
+  const box = new SecretBox(config.encryptionKeys);
+  for (const [code, name, priority] of [
+    ['sandbox-primary', 'Sandbox (primary)', 10],
+    ['sandbox-secondary', 'Sandbox (secondary)', 20],
+  ] as const) {
+    const secrets = box.seal(JSON.stringify({ credentials: {}, webhookSecret: randomBytes(32).toString('base64url') }));
+    const rows = (await query(
+      `INSERT INTO gateways (id, code, name, provider, priority, currencies, methods, secrets_encrypted)
+       SELECT $1, $2, $3, 'sandbox', $4, ARRAY['INR','USD','EUR','GBP','SGD','AED','JPY','KWD'], ARRAY['upi','card','netbanking','wallet'], $5
+       WHERE NOT EXISTS (SELECT 1 FROM gateways WHERE code = $2 OR (SELECT count(*) FROM gateways) >= 2)
+       RETURNING id`,
+      [newId('gateway'), code, name, priority, secrets],
+    )) as unknown[];
+    if (rows.length) logger.info({ gateway: code }, 'sandbox gateway seeded');
+  }
 }

@@ -38,6 +38,14 @@ export interface AppConfig {
   /** How long an API-key lookup may be served from a process-local cache. */
   apiKeyCacheTtlMs: number;
   auditVerifyEvery: number;
+  /** Where gateways and browsers reach this API (callbacks, checkout redirects). */
+  publicBaseUrl: string;
+  /** Longest any single gateway call may take; a hung gateway costs at most this. */
+  gatewayTimeoutMs: number;
+  /** Largest payment amount accepted, in minor units. */
+  paymentMaxAmount: number;
+  /** First retry delay after every gateway failed temporarily; doubles per retry. */
+  retryBaseDelayMs: number;
   /** Login attempts allowed per client IP per minute, and per email per 15 minutes. */
   loginMaxPerIp: number;
   loginMaxPerEmail: number;
@@ -143,6 +151,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     apiKeyCacheTtlMs: duration(env, 'API_KEY_CACHE_TTL', '5s'),
     auditVerifyEvery: duration(env, 'AUDIT_VERIFY_EVERY', '10m'),
+    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', `http://localhost:${port(env, 'PORT', 3000)}`, [
+      'http:',
+      'https:',
+    ]).replace(/\/$/, ''),
+    gatewayTimeoutMs: duration(env, 'GATEWAY_TIMEOUT', '10s'),
+    paymentMaxAmount: int(env, 'PAYMENT_MAX_AMOUNT', 10_000_000_000, 1, Number.MAX_SAFE_INTEGER),
+    retryBaseDelayMs: duration(env, 'RETRY_BASE_DELAY', '30s'),
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     generated,

@@ -105,6 +105,7 @@ export class GlobalErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, headers } = toErrorResponse(error, request.id, this.logger);
-    void reply.status(status).headers(headers).send(body);
+    // Explicit: a route may have declared another content type (HTML pages) before it failed.
+    void reply.status(status).headers(headers).type('application/json; charset=utf-8').send(body);
   }
 }

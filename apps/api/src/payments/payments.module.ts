@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { GatewayDirectory, PaymentProcessor, RefundProcessor } from '@lsp/payments';
+import { Database } from '@lsp/persistence';
+import { type AppConfig, type Logger, SecretBox } from '@lsp/platform';
+import { APP_CONFIG, LOGGER } from '../core/infra/tokens';
+import { GatewayWebhooksController } from '../gateway-webhooks/gateway-webhooks.controller';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { SandboxCheckoutController } from '../sandbox/sandbox-checkout.controller';
+import { PaymentsController } from './payments.controller';
+import { PaymentsService } from './payments.service';
+
+@Module({
+  controllers: [PaymentsController, GatewayWebhooksController, SandboxCheckoutController],
+  providers: [
+    PaymentsService,
+    IdempotencyService,
+    {
+      provide: GatewayDirectory,
+      inject: [Database, APP_CONFIG],
+      useFactory: (db: Database, config: AppConfig) => new GatewayDirectory(db, new SecretBox(config.encryptionKeys)),
+    },
+    {
+      provide: PaymentProcessor,
+      inject: [Database, GatewayDirectory, APP_CONFIG, LOGGER],
+      useFactory: (db: Database, gateways: GatewayDirectory, config: AppConfig, logger: Logger) =>
+        new PaymentProcessor(db, gateways, processorOptions(config), logger),
+    },
+    {
+      provide: RefundProcessor,
+      inject: [Database, GatewayDirectory, PaymentProcessor],
+      useFactory: (db: Database, gateways: GatewayDirectory, payments: PaymentProcessor) =>
+        new RefundProcessor(db, gateways, payments),
+    },
+  ],
+})
+export class PaymentsModule {}
+
+export function processorOptions(config: AppConfig) {
+  return {
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
+    publicBaseUrl: config.publicBaseUrl,
+    retryTemporaryMax: config.retryTemporaryMax,
+    retryBaseDelayMs: config.retryBaseDelayMs,
+    stalePaymentAfterMs: config.stalePaymentAfterMs,
+    sandboxCallbackDelayMs: config.sandboxCallbackDelayMs,
+  };
+}

@@ -1,0 +1,191 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ListResponse, PaymentView, RefundView } from '@lsp/contracts';
+import { isCurrency, newId } from '@lsp/domain';
+import {
+  PaymentProcessor,
+  paymentsRepository as repo,
+  toPaymentView,
+  toRefundView,
+  RefundProcessor,
+} from '@lsp/payments';
+import { Database, recordEvent } from '@lsp/persistence';
+import type { AppConfig } from '@lsp/platform';
+import { ApiException } from '../core/http/api.exception';
+import { DEFAULT_PAGE_SIZE, toListResponse } from '../core/http/pagination';
+import { APP_CONFIG } from '../core/infra/tokens';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import type { CreatePaymentDto, CreateRefundDto, ListPaymentsQueryDto } from './dto/payment.dto';
+
+export interface Timed<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+  gatewayMs: number;
+}
+
+@Injectable()
+export class PaymentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly idempotency: IdempotencyService,
+    private readonly processor: PaymentProcessor,
+    private readonly refunds: RefundProcessor,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(merchantId: string, livemode: boolean, key: string, input: CreatePaymentDto): Promise<Timed<unknown>> {
+    this.validate(input);
+    const hash = IdempotencyService.hashRequest('POST', '/api/v1/payments', input);
+    let gatewayMs = 0;
+    const result = await this.idempotency.run(merchantId, key, hash, async (existingId) => {
+      const paymentId =
+        existingId ??
+        (await this.db.merchant(merchantId, async (em) => {
+          const row = await repo.insertPayment(em, {
+            id: newId('payment'),
+            merchantId,
+            amount: input.amount,
+            currency: input.currency,
+            method: input.method,
+            description: input.description ?? null,
+            customer: input.customer ? { ...input.customer } : null,
+            returnUrl: input.returnUrl ?? null,
+            metadata: input.metadata ?? {},
+            preferredGateway: input.gateway ?? null,
+            livemode,
+          });
+          await this.idempotency.bindResource(em, merchantId, key, row.id);
+          await recordEvent(em, {
+            type: 'payment.created',
+            merchantId,
+            aggregateType: 'payment',
+            aggregateId: row.id,
+            payload: toPaymentView(row, []) as unknown as Record<string, unknown>,
+          });
+          return row.id;
+        }));
+      const routed = await this.processor.route(merchantId, paymentId);
+      gatewayMs = routed.gatewayMs;
+      if (routed.noCandidates) {
+        return {
+          status: 502,
+          body: {
+            error: {
+              type: 'gateway_error',
+              code: 'no_gateway_available',
+              message: `No enabled gateway can take ${input.currency} ${input.method} payments`,
+              paymentId,
+            },
+          },
+        };
+      }
+      return { status: 201, body: routed.payment };
+    });
+    return { ...result, gatewayMs };
+  }
+
+  async get(merchantId: string, id: string): Promise<PaymentView> {
+    return this.db.merchant(merchantId, async (em) => {
+      const row = await repo.findPayment(em, id);
+      if (!row) throw ApiException.notFound('payment', id);
+      return toPaymentView(row, await repo.attemptsOf(em, [id]));
+    });
+  }
+
+  async list(merchantId: string, query: ListPaymentsQueryDto): Promise<ListResponse<PaymentView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    return this.db.merchant(merchantId, async (em) => {
+      const rows = await repo.listPayments(em, query, limit);
+      const attempts = await repo.attemptsOf(
+        em,
+        rows.slice(0, limit).map((r) => r.id),
+      );
+      return toListResponse(rows, limit, (r) =>
+        toPaymentView(
+          r,
+          attempts.filter((a) => a.payment_id === r.id),
+        ),
+      );
+    });
+  }
+
+  async cancel(merchantId: string, id: string): Promise<PaymentView> {
+    return this.processor.cancel(merchantId, id).catch((e: unknown) => {
+      throw this.mapDomainError(e, 'payment', id);
+    });
+  }
+
+  async refund(merchantId: string, paymentId: string, key: string, input: CreateRefundDto): Promise<Timed<unknown>> {
+    const hash = IdempotencyService.hashRequest('POST', `/api/v1/payments/${paymentId}/refunds`, input);
+    let gatewayMs = 0;
+    const result = await this.idempotency.run(merchantId, key, hash, async (existingId) => {
+      const outcome = await this.refunds
+        .refund(
+          merchantId,
+          paymentId,
+          { amount: input.amount, reason: input.reason ?? null, existingRefundId: existingId },
+          (em, refundId) => this.idempotency.bindResource(em, merchantId, key, refundId),
+        )
+        .catch((e: unknown) => {
+          throw this.mapDomainError(e, 'payment', paymentId);
+        });
+      gatewayMs = outcome.gatewayMs;
+      return { status: 201, body: outcome.refund };
+    });
+    return { ...result, gatewayMs };
+  }
+
+  async getRefund(merchantId: string, id: string): Promise<RefundView> {
+    const row = await this.db.merchant(merchantId, (em) => repo.findRefund(em, id));
+    if (!row) throw ApiException.notFound('refund', id);
+    return toRefundView(row);
+  }
+
+  private validate(input: CreatePaymentDto): void {
+    if (input.amount > this.config.paymentMaxAmount) {
+      throw ApiException.invalid('amount', `amount must be at most ${this.config.paymentMaxAmount} minor units`);
+    }
+    if (!isCurrency(input.currency))
+      throw ApiException.invalid('currency', `currency ${input.currency} is not supported`);
+    if (input.returnUrl !== undefined) {
+      let url: URL | null = null;
+      try {
+        url = new URL(input.returnUrl);
+      } catch {
+        // reported below
+      }
+      const localHttp =
+        url?.protocol === 'http:' &&
+        ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) &&
+        this.config.nodeEnv !== 'production';
+      if (!url || !(url.protocol === 'https:' || localHttp)) {
+        throw ApiException.invalid(
+          'returnUrl',
+          'returnUrl must be an https URL (http only for localhost outside production)',
+        );
+      }
+    }
+  }
+
+  private mapDomainError(e: unknown, what: string, id: string): unknown {
+    const err = e as { name: string; message?: string };
+    switch (err.name) {
+      case 'PaymentNotFoundError':
+        return ApiException.notFound(what, id);
+      case 'IllegalTransitionError':
+        return ApiException.conflict(
+          'invalid_state_transition',
+          err.message ?? 'This change is not allowed in the current state',
+        );
+      case 'RefundExceedsCapturedError':
+        return ApiException.conflict(
+          'refund_exceeds_captured',
+          err.message ?? 'The refund would exceed the captured amount',
+        );
+      case 'PaymentNotCapturedError':
+        return ApiException.conflict('payment_not_captured', err.message ?? 'Only a captured payment can be refunded');
+      default:
+        return e;
+    }
+  }
+}

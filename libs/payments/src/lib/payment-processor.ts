@@ -1,0 +1,447 @@
+import type { EntityManager } from 'typeorm';
+import type { PaymentView } from '@lsp/contracts';
+import { type PaymentEvent, type PaymentStatus, applyPaymentEvent, newId } from '@lsp/domain';
+import { type GatewayAdapter, type GatewayContext, adapterFor } from '@lsp/gateways';
+import { type Database, recordEvent } from '@lsp/persistence';
+import type { Logger } from '@lsp/platform';
+import { type GatewayDirectory, type GatewayRecord } from './gateway-directory';
+import { type AttemptRow, type PaymentRow, toPaymentView } from './payment-rows';
+import { paymentsRepository as repo } from './payments.repository';
+import { rankCandidates } from './routing';
+import { PaymentNotFoundError } from './errors';
+
+export interface ProcessorOptions {
+  /** Per gateway call. A gateway that hangs costs at most this. */
+  gatewayTimeoutMs: number;
+  /** Our own base URL: gateways call back to `${base}/api/v1/webhooks/gateways/:code`. */
+  publicBaseUrl: string;
+  retryTemporaryMax: number;
+  /** First retry delay when every candidate failed temporarily; doubles each time. */
+  retryBaseDelayMs: number;
+  stalePaymentAfterMs: number;
+  sandboxCallbackDelayMs: number;
+}
+
+export interface RouteOutcome {
+  payment: PaymentView;
+  /** Time spent waiting on gateways, for Server-Timing. */
+  gatewayMs: number;
+  /** True when no gateway could even be tried (none eligible): the API answers 502. */
+  noCandidates: boolean;
+}
+
+const TERMINAL_OR_IN_FLIGHT_ATTEMPT = new Set(['pending', 'succeeded', 'unknown']);
+
+/**
+ * Gets a payment to a gateway that takes it. Shared by the API (first routing) and the retry worker.
+ *
+ * Each attempt row is written as `unknown` *before* the gateway is called and updated with the answer after, in
+ * separate short transactions (no database transaction is held open across network calls). A crash in between
+ * leaves an `unknown` attempt, which is resolved by a status query — never by trying another gateway, which
+ * could charge the customer twice. Only `failed_retryable` (certainly not accepted) moves on to the next gateway.
+ */
+export class PaymentProcessor {
+  constructor(
+    private readonly db: Database,
+    private readonly gateways: GatewayDirectory,
+    private readonly options: ProcessorOptions,
+    private readonly logger: Logger,
+    private readonly adapters: (provider: GatewayRecord['provider']) => GatewayAdapter = adapterFor,
+  ) {}
+
+  context(g: GatewayRecord): GatewayContext {
+    return {
+      code: g.code,
+      provider: g.provider,
+      config:
+        g.provider === 'sandbox' ? { callbackDelayMs: this.options.sandboxCallbackDelayMs, ...g.config } : g.config,
+      credentials: g.credentials,
+      webhookSecret: g.webhookSecret,
+      timeoutMs: this.options.gatewayTimeoutMs,
+      callbackUrl: `${this.options.publicBaseUrl}/api/v1/webhooks/gateways/${g.code}`,
+      publicBaseUrl: this.options.publicBaseUrl,
+    };
+  }
+
+  async route(merchantId: string, paymentId: string): Promise<RouteOutcome> {
+    let gatewayMs = 0;
+    const gateways = await this.gateways.all();
+    const first = await this.db.merchant(merchantId, (em) => repo.findPayment(em, paymentId));
+    if (!first) throw new Error(`payment ${paymentId} not found for routing`);
+    const { candidates, decision } = rankCandidates(gateways, {
+      currency: first.currency,
+      method: first.method,
+      preferred: first.preferred_gateway,
+    });
+    if (!candidates.length) {
+      const payment = await this.db.merchant(merchantId, (em) =>
+        this.finish(em, paymentId, 'failed', {
+          failure_code: 'no_gateway_available',
+          failure_message: 'No enabled gateway supports this currency and method',
+        }),
+      );
+      return { payment, gatewayMs, noCandidates: true };
+    }
+
+    for (const [rank, gateway] of candidates.entries()) {
+      const attempt = await this.db.merchant(merchantId, async (em) => {
+        const payment = await repo.findPayment(em, paymentId, true);
+        if (!payment || !['created', 'pending'].includes(payment.status)) return null;
+        const attempts = await repo.attemptsOf(em, [paymentId]);
+        // Another process already has an answer (or an open question) for this payment: do not send it again.
+        if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return null;
+        return {
+          row: await repo.insertAttempt(em, {
+            id: newId('attempt'),
+            paymentId,
+            merchantId,
+            gatewayId: gateway.id,
+            gatewayCode: gateway.code,
+            routing: {
+              ...decision,
+              reason: rank === 0 ? decision.reason : `failover #${rank}: earlier candidates failed temporarily`,
+            },
+          }),
+          payment,
+        };
+      });
+      if (!attempt) break;
+
+      const started = Date.now();
+      const result = await this.adapters(gateway.provider).createPayment(
+        {
+          paymentId,
+          attemptId: attempt.row.id,
+          attemptNumber: attempt.row.attempt_number,
+          amount: Number(attempt.payment.amount),
+          currency: attempt.payment.currency,
+          method: attempt.payment.method,
+          description: attempt.payment.description ?? undefined,
+          customer: attempt.payment.customer ?? undefined,
+          returnUrl: attempt.payment.return_url ?? undefined,
+          metadata: attempt.payment.metadata,
+        },
+        this.context(gateway),
+      );
+      gatewayMs += Date.now() - started;
+
+      const recorded = await this.db.merchant(merchantId, async (em) => {
+        const payment = await repo.findPayment(em, paymentId, true);
+        if (!payment) return { done: true };
+        switch (result.status) {
+          case 'pending':
+            await repo.updateAttempt(em, attempt.row.id, {
+              status: 'pending',
+              gatewayReference: result.gatewayReference,
+              latencyMs: result.latencyMs,
+            });
+            await this.toPending(em, payment, gateway, result.gatewayReference, result.nextAction ?? null);
+            return { done: true };
+          case 'succeeded':
+            await repo.updateAttempt(em, attempt.row.id, {
+              status: 'succeeded',
+              gatewayReference: result.gatewayReference,
+              latencyMs: result.latencyMs,
+            });
+            await this.capture(em, payment, gateway, result.gatewayReference);
+            return { done: true };
+          case 'unknown':
+            await repo.updateAttempt(em, attempt.row.id, {
+              status: 'unknown',
+              errorCode: result.errorCode,
+              errorMessage: result.errorMessage,
+              latencyMs: result.latencyMs,
+            });
+            // The gateway may have the payment: wait for its callback or ask it, never try elsewhere.
+            await this.toPending(em, payment, gateway, null, null);
+            return { done: true };
+          case 'failed_permanent':
+            await repo.updateAttempt(em, attempt.row.id, {
+              status: 'failed_permanent',
+              gatewayReference: result.gatewayReference ?? null,
+              errorCode: result.errorCode,
+              errorMessage: result.errorMessage,
+              latencyMs: result.latencyMs,
+            });
+            await this.finish(em, paymentId, 'failed', {
+              gateway_id: gateway.id,
+              gateway_code: gateway.code,
+              failure_code: result.errorCode,
+              failure_message: result.errorMessage,
+            });
+            return { done: true };
+          case 'failed_retryable':
+            await repo.updateAttempt(em, attempt.row.id, {
+              status: 'failed_retryable',
+              errorCode: result.errorCode,
+              errorMessage: result.errorMessage,
+              latencyMs: result.latencyMs,
+            });
+            return { done: false };
+        }
+      });
+      if (recorded.done) return { payment: await this.view(merchantId, paymentId), gatewayMs, noCandidates: false };
+    }
+
+    // Every candidate failed temporarily (or another process took over): schedule a retry, or give up.
+    const payment = await this.db.merchant(merchantId, async (em) => {
+      const p = await repo.findPayment(em, paymentId, true);
+      if (!p || !['created', 'pending'].includes(p.status)) return p ? this.viewIn(em, p) : null;
+      const attempts = await repo.attemptsOf(em, [paymentId]);
+      if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return this.viewIn(em, p);
+      if (p.retry_count >= this.options.retryTemporaryMax) {
+        return this.finish(em, paymentId, 'failed', {
+          failure_code: 'all_gateways_unavailable',
+          failure_message: 'Every gateway failed temporarily and the retries are spent',
+        });
+      }
+      const delay = this.options.retryBaseDelayMs * 2 ** p.retry_count;
+      await repo.updatePayment(em, paymentId, {
+        status: statusAfter(p.status, p.status === 'created' ? ['submitted'] : []),
+        next_retry_at: new Date(Date.now() + delay),
+      });
+      return this.viewIn(em, (await repo.findPayment(em, paymentId)) as PaymentRow);
+    });
+    if (!payment) throw new Error(`payment ${paymentId} vanished during routing`);
+    return { payment, gatewayMs, noCandidates: false };
+  }
+
+  /** Cancels a payment still waiting at the gateway (or not yet sent). */
+  async cancel(merchantId: string, paymentId: string): Promise<PaymentView> {
+    return this.db.merchant(merchantId, async (em) => {
+      const payment = await repo.findPayment(em, paymentId, true);
+      if (!payment) throw new PaymentNotFoundError(paymentId);
+      return this.finish(em, paymentId, 'cancelled');
+    });
+  }
+
+  /** Called by the retry worker for a payment whose `next_retry_at` has come. Safe to run twice. */
+  async retry(merchantId: string, paymentId: string): Promise<RouteOutcome | null> {
+    const claimed = await this.db.merchant(merchantId, async (em) => {
+      const p = await repo.findPayment(em, paymentId, true);
+      if (!p || p.status !== 'pending' || !p.next_retry_at || p.next_retry_at.getTime() > Date.now()) return false;
+      await repo.updatePayment(em, paymentId, { retry_count: p.retry_count + 1, next_retry_at: null });
+      return true;
+    });
+    return claimed ? this.route(merchantId, paymentId) : null;
+  }
+
+  /**
+   * Asks the gateway about a payment that has been pending too long (lost callback, unknown outcome) and applies
+   * the answer. No answer yet: look again later, backing off. An attempt whose outcome stays unknown is never
+   * failed automatically (the customer may have paid); after `reviewAfterAttempts` checks it is flagged for an
+   * operator instead. Safe to run concurrently: the outcome is applied idempotently under the payment's row lock.
+   */
+  async reconcile(
+    paymentId: string,
+    reviewAfterAttempts = 8,
+  ): Promise<'captured' | 'failed' | 'still_pending' | 'flagged' | 'not_due'> {
+    const due = await this.db.platform(async (em) => {
+      const p = await repo.findPayment(em, paymentId, true);
+      if (!p || p.status !== 'pending' || !p.stale_check_at || p.stale_check_at.getTime() > Date.now()) return null;
+      const attempts = await repo.attemptsOf(em, [paymentId]);
+      const open = [...attempts].reverse().find((a) => a.status === 'pending' || a.status === 'unknown');
+      if (!open) return null;
+      // Claim this check: another monitor skips the payment until the next slot.
+      const backoffMs = Math.min(this.options.stalePaymentAfterMs * 2 ** p.reconcile_attempts, 24 * 3600_000);
+      await repo.updatePayment(em, paymentId, {
+        reconcile_attempts: p.reconcile_attempts + 1,
+        stale_check_at: new Date(Date.now() + backoffMs),
+      });
+      return { payment: p, attempt: open };
+    });
+    if (!due) return 'not_due';
+    const gateway = await this.gateways.byId(due.attempt.gateway_id);
+    if (!gateway) return 'still_pending';
+    const status = await this.adapters(gateway.provider).getPaymentStatus(
+      {
+        attemptId: due.attempt.id,
+        attemptNumber: due.attempt.attempt_number,
+        gatewayReference: due.attempt.gateway_reference,
+        amount: Number(due.payment.amount),
+        currency: due.payment.currency,
+      },
+      this.context(gateway),
+    );
+    if (status.status === 'succeeded' || status.status === 'failed_permanent') {
+      await this.applyGatewayOutcome(due.attempt.id, {
+        status: status.status === 'succeeded' ? 'succeeded' : 'failed',
+        gatewayReference: status.gatewayReference,
+        errorCode: status.errorCode,
+        errorMessage: status.errorMessage,
+      });
+      return status.status === 'succeeded' ? 'captured' : 'failed';
+    }
+    if (due.payment.reconcile_attempts + 1 >= reviewAfterAttempts) {
+      await this.db.platform((em) => repo.updatePayment(em, paymentId, { needs_review: true }));
+      this.logger.warn(
+        { paymentId, attemptId: due.attempt.id, gatewayStatus: status.status },
+        'payment outcome still unknown; flagged for review',
+      );
+      return 'flagged';
+    }
+    return 'still_pending';
+  }
+
+  /**
+   * Applies a gateway's final word on an attempt (signed callback or status query). Idempotent, and never moves a
+   * payment backwards: a late failure after a capture is ignored; a capture after we failed or cancelled is
+   * flagged for an operator (the customer paid; it needs a refund or manual capture).
+   */
+  async applyGatewayOutcome(
+    attemptId: string,
+    outcome: {
+      status: 'succeeded' | 'failed';
+      gatewayReference?: string;
+      errorCode?: string;
+      errorMessage?: string;
+      /** What the gateway says it captured; a mismatch is never applied. */
+      amount?: number;
+      currency?: string;
+    },
+  ): Promise<'applied' | 'duplicate' | 'ignored' | 'flagged' | 'unknown_attempt' | 'amount_mismatch'> {
+    const gateways = await this.gateways.all();
+    return this.db.platform(async (em) => {
+      const attempt = await repo.findAttempt(em, attemptId);
+      if (!attempt) return 'unknown_attempt';
+      const payment = await repo.findPayment(em, attempt.payment_id, true);
+      if (!payment) return 'unknown_attempt';
+      if (
+        outcome.status === 'succeeded' &&
+        ((outcome.amount !== undefined && outcome.amount !== Number(payment.amount)) ||
+          (outcome.currency !== undefined && outcome.currency !== payment.currency))
+      ) {
+        await repo.updatePayment(em, payment.id, { needs_review: true });
+        this.logger.error(
+          { paymentId: payment.id, attemptId, reported: outcome.amount },
+          'gateway reported another amount; flagged for review',
+        );
+        return 'amount_mismatch';
+      }
+      const target = outcome.status === 'succeeded' ? 'succeeded' : 'failed_permanent';
+      if (attempt.status === target) return 'duplicate';
+      if (
+        attempt.status === 'succeeded' ||
+        attempt.status === 'failed_permanent' ||
+        attempt.status === 'failed_retryable'
+      )
+        return 'ignored';
+      await repo.updateAttempt(em, attemptId, {
+        status: target,
+        gatewayReference: outcome.gatewayReference ?? null,
+        errorCode: outcome.errorCode ?? null,
+        errorMessage: outcome.errorMessage ?? null,
+      });
+      const gateway =
+        gateways.find((g) => g.id === attempt.gateway_id) ??
+        ({ id: attempt.gateway_id, code: attempt.gateway_code } as GatewayRecord);
+      if (payment.status === 'pending' || payment.status === 'created') {
+        if (target === 'succeeded')
+          await this.capture(em, payment, gateway, outcome.gatewayReference ?? attempt.gateway_reference);
+        else
+          await this.finish(em, payment.id, 'failed', {
+            failure_code: outcome.errorCode ?? 'payment_failed',
+            failure_message: outcome.errorMessage ?? 'The gateway reported a failure',
+          });
+        return 'applied';
+      }
+      if (target === 'succeeded' && (payment.status === 'failed' || payment.status === 'cancelled')) {
+        await repo.updatePayment(em, payment.id, { needs_review: true });
+        this.logger.error(
+          { paymentId: payment.id, attemptId },
+          'gateway captured a payment we had closed; flagged for review',
+        );
+        return 'flagged';
+      }
+      return 'ignored';
+    });
+  }
+
+  async view(merchantId: string, paymentId: string): Promise<PaymentView> {
+    return this.db.merchant(merchantId, async (em) =>
+      this.viewIn(em, (await repo.findPayment(em, paymentId)) as PaymentRow),
+    );
+  }
+
+  async viewIn(em: EntityManager, row: PaymentRow): Promise<PaymentView> {
+    return toPaymentView(row, await repo.attemptsOf(em, [row.id]));
+  }
+
+  private async toPending(
+    em: EntityManager,
+    payment: PaymentRow,
+    gateway: GatewayRecord,
+    gatewayReference: string | null,
+    nextAction: PaymentView['nextAction'] | null,
+  ): Promise<void> {
+    await repo.updatePayment(em, payment.id, {
+      status: statusAfter(payment.status, payment.status === 'created' ? ['submitted'] : []),
+      gateway_id: gateway.id,
+      gateway_code: gateway.code,
+      gateway_reference: gatewayReference,
+      next_action: nextAction,
+      next_retry_at: null,
+      stale_check_at: new Date(Date.now() + this.options.stalePaymentAfterMs),
+    });
+  }
+
+  private async capture(
+    em: EntityManager,
+    payment: PaymentRow,
+    gateway: GatewayRecord,
+    gatewayReference: string | null,
+  ): Promise<void> {
+    const row = await repo.updatePayment(em, payment.id, {
+      status: statusAfter(payment.status, payment.status === 'created' ? ['submitted', 'captured'] : ['captured']),
+      gateway_id: gateway.id,
+      gateway_code: gateway.code,
+      gateway_reference: gatewayReference,
+      next_action: null,
+      next_retry_at: null,
+      stale_check_at: null,
+      failure_code: null,
+      failure_message: null,
+    });
+    await this.emit(em, row, 'payment.captured');
+  }
+
+  /** Closes a payment as failed or cancelled; the state machine refuses any other origin (→ 409). */
+  private async finish(
+    em: EntityManager,
+    paymentId: string,
+    event: 'failed' | 'cancelled',
+    patch: Partial<Record<keyof PaymentRow, unknown>> = {},
+  ): Promise<PaymentView> {
+    const current = (await repo.findPayment(em, paymentId, true)) as PaymentRow;
+    const transition = applyPaymentEvent(current.status, event);
+    // A repeated cancel (or a second failure report) changes nothing and announces nothing.
+    if (!transition.changed) return this.viewIn(em, current);
+    const status = transition.status;
+    const row = await repo.updatePayment(em, paymentId, {
+      ...patch,
+      status,
+      next_action: null,
+      stale_check_at: null,
+      next_retry_at: null,
+    });
+    const type = row.status === 'failed' ? 'payment.failed' : row.status === 'cancelled' ? 'payment.cancelled' : null;
+    if (type) await this.emit(em, row, type);
+    return this.viewIn(em, row);
+  }
+
+  async emit(em: EntityManager, row: PaymentRow, type: string, attempts?: AttemptRow[]): Promise<void> {
+    const view = toPaymentView(row, attempts ?? (await repo.attemptsOf(em, [row.id])));
+    await recordEvent(em, {
+      type,
+      merchantId: row.merchant_id,
+      aggregateType: 'payment',
+      aggregateId: row.id,
+      payload: view as unknown as Record<string, unknown>,
+    });
+  }
+}
+
+/** Runs events through the payment state machine (libs/domain): an illegal step throws IllegalTransitionError. */
+function statusAfter(from: PaymentStatus, events: PaymentEvent[]): PaymentStatus {
+  return events.reduce((status, event) => applyPaymentEvent(status, event).status, from);
+}

@@ -42,35 +42,32 @@ export class GatewayWebhooksController {
       if (event.error === 'unsupported_event') return { received: true, outcome: 'unsupported_event' };
       throw ApiException.invalid('body', `Unreadable webhook: ${event.message}`);
     }
-    const first = await this.db.platform(
-      async (em) =>
-        (
-          await sql(
-            em,
-            `INSERT INTO gateway_webhook_events (gateway_id, provider_event_id, payload) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING provider_event_id`,
-            [gateway.id, event.providerEventId, rawBody.length ? rawBody : '{}'],
-          )
-        ).length === 1,
-    );
-    if (!first) return { received: true, outcome: 'duplicate' };
-    let outcome = 'ignored';
-    if (event.kind === 'payment' && event.attemptId) {
-      outcome = await this.processor.applyGatewayOutcome(event.attemptId, {
-        status: event.status,
-        amount: event.amount,
-        currency: event.currency,
-        gatewayReference: event.gatewayReference,
-        errorCode: event.errorCode,
-        errorMessage: event.errorMessage,
-      });
-    }
-    await this.db.platform((em) =>
-      sql(em, `UPDATE gateway_webhook_events SET outcome = $3 WHERE gateway_id = $1 AND provider_event_id = $2`, [
+    // Dedupe, state change and receipt commit together: a crash between them cannot lose or double-apply.
+    const outcome = await this.db.platform(async (em) => {
+      const first = await sql(
+        em,
+        `INSERT INTO gateway_webhook_events (gateway_id, provider_event_id, payload) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING provider_event_id`,
+        [gateway.id, event.providerEventId, rawBody.length ? rawBody : '{}'],
+      );
+      if (!first.length) return 'duplicate';
+      const applied =
+        event.kind === 'payment' && event.attemptId
+          ? await this.processor.applyGatewayOutcomeIn(em, event.attemptId, {
+              status: event.status,
+              amount: event.amount,
+              currency: event.currency,
+              gatewayReference: event.gatewayReference,
+              errorCode: event.errorCode,
+              errorMessage: event.errorMessage,
+            })
+          : 'ignored';
+      await sql(em, `UPDATE gateway_webhook_events SET outcome = $3 WHERE gateway_id = $1 AND provider_event_id = $2`, [
         gateway.id,
         event.providerEventId,
-        outcome,
-      ]),
-    );
+        applied,
+      ]);
+      return applied;
+    });
     return { received: true, outcome };
   }
 }

@@ -66,46 +66,47 @@ export class PaymentProcessor {
   async route(merchantId: string, paymentId: string): Promise<RouteOutcome> {
     let gatewayMs = 0;
     const gateways = await this.gateways.all();
-    const first = await this.db.merchant(merchantId, (em) => repo.findPayment(em, paymentId));
-    if (!first) throw new Error(`payment ${paymentId} not found for routing`);
-    const { candidates, decision } = rankCandidates(gateways, {
-      currency: first.currency,
-      method: first.method,
-      preferred: first.preferred_gateway,
-    });
-    if (!candidates.length) {
-      const payment = await this.db.merchant(merchantId, (em) =>
-        this.finish(em, paymentId, 'failed', {
-          failure_code: 'no_gateway_available',
-          failure_message: 'No enabled gateway supports this currency and method',
-        }),
-      );
-      return { payment, gatewayMs, noCandidates: true };
-    }
+    // Candidates are ranked once, under the first attempt's lock, and kept for the failovers that follow.
+    let plan: ReturnType<typeof rankCandidates<GatewayRecord>> | null = null;
 
-    for (const [rank, gateway] of candidates.entries()) {
-      const attempt = await this.db.merchant(merchantId, async (em) => {
+    for (let rank = 0; ; rank++) {
+      const step = await this.db.merchant(merchantId, async (em) => {
         const payment = await repo.findPayment(em, paymentId, true);
-        if (!payment || !['created', 'pending'].includes(payment.status)) return null;
+        if (!payment) throw new PaymentNotFoundError(paymentId);
+        if (!['created', 'pending'].includes(payment.status)) return { kind: 'stop' as const };
+        plan ??= rankCandidates(gateways, {
+          currency: payment.currency,
+          method: payment.method,
+          preferred: payment.preferred_gateway,
+        });
+        if (!plan.candidates.length) {
+          const view = await this.finish(em, paymentId, 'failed', {
+            failure_code: 'no_gateway_available',
+            failure_message: 'No enabled gateway supports this currency and method',
+          });
+          return { kind: 'no_candidates' as const, view };
+        }
+        const gateway = plan.candidates[rank];
+        if (!gateway) return { kind: 'exhausted' as const };
         const attempts = await repo.attemptsOf(em, [paymentId]);
         // Another process already has an answer (or an open question) for this payment: do not send it again.
-        if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return null;
-        return {
-          row: await repo.insertAttempt(em, {
-            id: newId('attempt'),
-            paymentId,
-            merchantId,
-            gatewayId: gateway.id,
-            gatewayCode: gateway.code,
-            routing: {
-              ...decision,
-              reason: rank === 0 ? decision.reason : `failover #${rank}: earlier candidates failed temporarily`,
-            },
-          }),
-          payment,
-        };
+        if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return { kind: 'stop' as const };
+        const row = await repo.insertAttempt(em, {
+          id: newId('attempt'),
+          paymentId,
+          merchantId,
+          gatewayId: gateway.id,
+          gatewayCode: gateway.code,
+          routing: {
+            ...plan.decision,
+            reason: rank === 0 ? plan.decision.reason : `failover #${rank}: earlier candidates failed temporarily`,
+          },
+        });
+        return { kind: 'attempt' as const, gateway, attempt: { row, payment } };
       });
-      if (!attempt) break;
+      if (step.kind === 'no_candidates') return { payment: step.view, gatewayMs, noCandidates: true };
+      if (step.kind !== 'attempt') break;
+      const { gateway, attempt } = step;
 
       const started = Date.now();
       const result = await this.adapters(gateway.provider).createPayment(
@@ -125,62 +126,71 @@ export class PaymentProcessor {
       );
       gatewayMs += Date.now() - started;
 
-      const recorded = await this.db.merchant(merchantId, async (em) => {
-        const payment = await repo.findPayment(em, paymentId, true);
-        if (!payment) return { done: true };
-        switch (result.status) {
-          case 'pending':
-            await repo.updateAttempt(em, attempt.row.id, {
-              status: 'pending',
-              gatewayReference: result.gatewayReference,
-              latencyMs: result.latencyMs,
-            });
-            await this.toPending(em, payment, gateway, result.gatewayReference, result.nextAction ?? null);
-            return { done: true };
-          case 'succeeded':
-            await repo.updateAttempt(em, attempt.row.id, {
-              status: 'succeeded',
-              gatewayReference: result.gatewayReference,
-              latencyMs: result.latencyMs,
-            });
-            await this.capture(em, payment, gateway, result.gatewayReference);
-            return { done: true };
-          case 'unknown':
-            await repo.updateAttempt(em, attempt.row.id, {
-              status: 'unknown',
-              errorCode: result.errorCode,
-              errorMessage: result.errorMessage,
-              latencyMs: result.latencyMs,
-            });
-            // The gateway may have the payment: wait for its callback or ask it, never try elsewhere.
-            await this.toPending(em, payment, gateway, null, null);
-            return { done: true };
-          case 'failed_permanent':
-            await repo.updateAttempt(em, attempt.row.id, {
-              status: 'failed_permanent',
-              gatewayReference: result.gatewayReference ?? null,
-              errorCode: result.errorCode,
-              errorMessage: result.errorMessage,
-              latencyMs: result.latencyMs,
-            });
-            await this.finish(em, paymentId, 'failed', {
-              gateway_id: gateway.id,
-              gateway_code: gateway.code,
-              failure_code: result.errorCode,
-              failure_message: result.errorMessage,
-            });
-            return { done: true };
-          case 'failed_retryable':
-            await repo.updateAttempt(em, attempt.row.id, {
-              status: 'failed_retryable',
-              errorCode: result.errorCode,
-              errorMessage: result.errorMessage,
-              latencyMs: result.latencyMs,
-            });
-            return { done: false };
-        }
-      });
-      if (recorded.done) return { payment: await this.view(merchantId, paymentId), gatewayMs, noCandidates: false };
+      const recorded = await this.db.merchant(
+        merchantId,
+        async (em): Promise<{ done: boolean; view?: PaymentView }> => {
+          const payment = await repo.findPayment(em, paymentId, true);
+          if (!payment) return { done: true };
+          // The answer and the view the caller returns come from one transaction.
+          const done = async () => ({
+            done: true,
+            view: await this.viewIn(em, (await repo.findPayment(em, paymentId)) as PaymentRow),
+          });
+          switch (result.status) {
+            case 'pending':
+              await repo.updateAttempt(em, attempt.row.id, {
+                status: 'pending',
+                gatewayReference: result.gatewayReference,
+                latencyMs: result.latencyMs,
+              });
+              await this.toPending(em, payment, gateway, result.gatewayReference, result.nextAction ?? null);
+              return done();
+            case 'succeeded':
+              await repo.updateAttempt(em, attempt.row.id, {
+                status: 'succeeded',
+                gatewayReference: result.gatewayReference,
+                latencyMs: result.latencyMs,
+              });
+              await this.capture(em, payment, gateway, result.gatewayReference);
+              return done();
+            case 'unknown':
+              await repo.updateAttempt(em, attempt.row.id, {
+                status: 'unknown',
+                errorCode: result.errorCode,
+                errorMessage: result.errorMessage,
+                latencyMs: result.latencyMs,
+              });
+              // The gateway may have the payment: wait for its callback or ask it, never try elsewhere.
+              await this.toPending(em, payment, gateway, null, null);
+              return done();
+            case 'failed_permanent':
+              await repo.updateAttempt(em, attempt.row.id, {
+                status: 'failed_permanent',
+                gatewayReference: result.gatewayReference ?? null,
+                errorCode: result.errorCode,
+                errorMessage: result.errorMessage,
+                latencyMs: result.latencyMs,
+              });
+              await this.finish(em, paymentId, 'failed', {
+                gateway_id: gateway.id,
+                gateway_code: gateway.code,
+                failure_code: result.errorCode,
+                failure_message: result.errorMessage,
+              });
+              return done();
+            case 'failed_retryable':
+              await repo.updateAttempt(em, attempt.row.id, {
+                status: 'failed_retryable',
+                errorCode: result.errorCode,
+                errorMessage: result.errorMessage,
+                latencyMs: result.latencyMs,
+              });
+              return { done: false };
+          }
+        },
+      );
+      if (recorded.done)
+        return { payment: recorded.view ?? (await this.view(merchantId, paymentId)), gatewayMs, noCandidates: false };
     }
 
     // Every candidate failed temporarily (or another process took over): schedule a retry, or give up.
@@ -300,8 +310,17 @@ export class PaymentProcessor {
       currency?: string;
     },
   ): Promise<'applied' | 'duplicate' | 'ignored' | 'flagged' | 'unknown_attempt' | 'amount_mismatch'> {
+    return this.db.platform((em) => this.applyGatewayOutcomeIn(em, attemptId, outcome));
+  }
+
+  /** The same, inside the caller's platform-scoped transaction (e.g. with the webhook's dedupe insert). */
+  async applyGatewayOutcomeIn(
+    em: EntityManager,
+    attemptId: string,
+    outcome: Parameters<PaymentProcessor['applyGatewayOutcome']>[1],
+  ): ReturnType<PaymentProcessor['applyGatewayOutcome']> {
     const gateways = await this.gateways.all();
-    return this.db.platform(async (em) => {
+    {
       const attempt = await repo.findAttempt(em, attemptId);
       if (!attempt) return 'unknown_attempt';
       const payment = await repo.findPayment(em, attempt.payment_id, true);
@@ -354,7 +373,7 @@ export class PaymentProcessor {
         return 'flagged';
       }
       return 'ignored';
-    });
+    }
   }
 
   async view(merchantId: string, paymentId: string): Promise<PaymentView> {

@@ -9,6 +9,8 @@ import { MIGRATIONS } from './migrations';
  */
 export type Scope = { kind: 'platform' } | { kind: 'merchant'; merchantId: string };
 
+const MERCHANT_ID = /^mer_[0-9A-Z]{26}$/;
+
 export const PLATFORM: Scope = { kind: 'platform' };
 export const merchantScope = (merchantId: string): Scope => ({ kind: 'merchant', merchantId });
 
@@ -34,14 +36,32 @@ export function dataSourceFor(config: AppConfig, role: 'owner' | 'app', poolSize
 export class Database {
   constructor(readonly dataSource: DataSource) {}
 
-  inScope<T>(scope: Scope, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT set_config('app.scope', $1, true), set_config('app.merchant_id', $2, true)`, [
-        scope.kind,
-        scope.kind === 'merchant' ? scope.merchantId : '',
-      ]);
-      return work(em);
-    });
+  async inScope<T>(scope: Scope, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (scope.kind === 'merchant' && !MERCHANT_ID.test(scope.merchantId)) {
+      throw new Error(`refusing to bind malformed merchant id ${JSON.stringify(scope.merchantId).slice(0, 60)}`);
+    }
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      // BEGIN and the scope in one round trip (simple protocol; both values are validated literals, not input
+      // text). Transaction-local settings vanish at COMMIT/ROLLBACK, so a pooled connection never keeps a scope.
+      await runner.query(
+        `BEGIN; SELECT set_config('app.scope', '${scope.kind}', true), set_config('app.merchant_id', '${
+          scope.kind === 'merchant' ? scope.merchantId : ''
+        }', true)`,
+      );
+      let result: T;
+      try {
+        result = await work(runner.manager);
+      } catch (e) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+      await runner.query('COMMIT');
+      return result;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Admin and system code paths: every merchant's rows. Use only where the caller is staff or the platform. */

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// POST /api/v1/payments against the sandbox gateway vs a bare Fastify route doing one PostgreSQL insert through a
+// pool, both at the same connections and duration, in one run. Prints req/s, p50/p99, the ratio b/a, and the
+// platform's own p99 taken from each response's Server-Timing `app;dur=` (our time without the gateway's).
+//   node bench/payments.mjs [--duration 15] [--connections 50]
+// Needs PostgreSQL, Redis and a built API (`npx nx build api`).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const duration = arg('duration', 15);
+const connections = arg('connections', 50);
+const suffix = randomBytes(4).toString('hex');
+const dbName = `lsp_bench_${suffix}`;
+const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+const port = 39_000 + Math.floor(Math.random() * 1000);
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  DATABASE_URL: dbUrl,
+  REDIS_PREFIX: `lsp_bench_${suffix}`,
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}`,
+  BOOTSTRAP_ADMIN_EMAIL: 'bench@lightspeedpay.local',
+  BOOTSTRAP_ADMIN_PASSWORD: 'bench-admin-password-1',
+  LOG_LEVEL: 'silent',
+  CONSOLE_DIST: '',
+  PORT: String(port),
+  PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+};
+const base = `http://127.0.0.1:${port}`;
+
+const run = (opts) =>
+  new Promise((resolve, reject) =>
+    autocannon({ connections, duration, ...opts }, (e, r) => (e ? reject(e) : resolve(r))),
+  );
+const fmt = (r) => ({
+  rps: Math.round(r.requests.average),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
+const p = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+
+if (spawnSync(process.execPath, ['dist/apps/api/migrate.js'], { cwd: root, env, stdio: 'inherit' }).status !== 0)
+  process.exit(1);
+const api = spawn(process.execPath, ['dist/apps/api/main.js'], { cwd: root, env, stdio: 'inherit' });
+const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (i > 100) throw new Error('API did not become ready');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const login = await (
+    await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD }),
+    })
+  ).json();
+  const { apiKey } = await (
+    await fetch(`${base}/api/v1/admin/merchants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` },
+      body: JSON.stringify({ name: 'Bench', email: 'bench@merchant.in', rateLimitPerMinute: 1_000_000 }),
+    })
+  ).json();
+
+  // (a) the floor: one INSERT through a pool behind a bare Fastify route
+  await pool.query(
+    `CREATE TABLE bench_rows (id bigserial PRIMARY KEY, amount bigint NOT NULL, created_at timestamptz DEFAULT now())`,
+  );
+  const bare = Fastify();
+  bare.post('/', async (request) => {
+    const { rows } = await pool.query(`INSERT INTO bench_rows (amount) VALUES ($1) RETURNING id`, [
+      request.body.amount,
+    ]);
+    return { id: rows[0].id };
+  });
+  const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const body = JSON.stringify({ amount: 10000, currency: 'INR', method: 'upi' });
+  const a = await run({ url: bareUrl, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await bare.close();
+
+  // (b) the product: a payment routed to the sandbox gateway, each with its own Idempotency-Key
+  const appMs = [];
+  let seq = 0;
+  const b = await run({
+    url: `${base}/api/v1/payments`,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${apiKey.secret}`,
+            'idempotency-key': `bench-${suffix}-${seq++}`,
+          },
+          body,
+        }),
+        onResponse: (_status, _body, _ctx, headers) => {
+          const m = /app;dur=([\d.]+)/.exec(headers['server-timing'] ?? '');
+          if (m) appMs.push(Number(m[1]));
+        },
+      },
+    ],
+  });
+
+  console.log(`\nautocannon: ${connections} connections × ${duration} s each, one API process, 2-core machine\n`);
+  console.table({ 'a) bare Fastify + 1 PG insert': fmt(a), 'b) POST /api/v1/payments (sandbox)': fmt(b) });
+  console.log(`ratio b/a (req/s): ${(b.requests.average / a.requests.average).toFixed(2)}`);
+  console.log(
+    `platform's own time (Server-Timing app;dur) over ${appMs.length} payments: p50 ${p(appMs, 0.5).toFixed(1)} ms, p99 ${p(appMs, 0.99).toFixed(1)} ms`,
+  );
+} finally {
+  api.kill('SIGTERM');
+  await new Promise((r) => api.once('exit', r));
+  await pool.end();
+  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+}

@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Database, sql } from '@lsp/persistence';
+import type { Logger } from '@lsp/platform';
+import { isDependencyDown } from '../core/http/dependency-errors';
+import { LOGGER } from '../core/infra/tokens';
 import { type RateLimitResult, RateLimiter } from './rate-limiter';
 
 const LIMIT_CACHE_MS = 5_000;
@@ -15,10 +18,20 @@ export class MerchantRateLimits {
   constructor(
     private readonly limiter: RateLimiter,
     private readonly db: Database,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async hit(merchantId: string): Promise<RateLimitResult> {
-    return this.limiter.hit(`merchant:${merchantId}`, await this.limitOf(merchantId), 60_000);
+    const limit = await this.limitOf(merchantId);
+    try {
+      return await this.limiter.hit(`merchant:${merchantId}`, limit, 60_000);
+    } catch (e) {
+      if (!isDependencyDown(e)) throw e;
+      // Redis down: taking the merchant's payments matters more than counting them. Fail open, loudly, for as
+      // long as the outage lasts; the outbox keeps every event until Redis returns.
+      this.logger.warn({ merchantId }, 'rate limiter unavailable (Redis down); request allowed without counting');
+      return { allowed: true, limit, remaining: limit, resetSeconds: 60 };
+    }
   }
 
   forget(merchantId: string): void {

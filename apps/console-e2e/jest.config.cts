@@ -1,5 +1,5 @@
-/* Browser tests of the admin console against the real API (built by `api:build` and `admin-console:build`),
-   a fresh PostgreSQL database and a private Redis key prefix. See src/support/global-setup.ts. */
+/* Browser tests of the admin console against the real API and workers (built by `api:build`, `workers:build` and
+   `admin-console:build`), a fresh PostgreSQL database and a private Redis key prefix. See src/support/global-setup.ts. */
 module.exports = {
   displayName: 'console-e2e',
   testEnvironment: 'node',

@@ -22,6 +22,11 @@ export const appRoutes: Route[] = [
         loadChildren: () => import('./features/home/home.routes').then((m) => m.HOME_ROUTES),
       },
       {
+        path: ROUTE_PATHS.transactions,
+        canMatch: [roleGuard(PERMISSIONS.viewTransactions)],
+        loadChildren: () => import('./features/transactions/transactions.routes').then((m) => m.TRANSACTIONS_ROUTES),
+      },
+      {
         path: ROUTE_PATHS.merchants,
         canMatch: [roleGuard(PERMISSIONS.viewMerchants)],
         loadChildren: () => import('./features/merchants/merchants.routes').then((m) => m.MERCHANTS_ROUTES),

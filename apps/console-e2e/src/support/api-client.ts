@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type {
   CreateMerchantRequest,
   CreateMerchantResponse,
+  CreatePaymentRequest,
   CreateUserRequest,
+  PaymentView,
   TokenPair,
   UserView,
 } from '@lsp/contracts';
@@ -10,12 +12,19 @@ import { e2eEnv } from './env';
 
 /** Direct API calls for test arrangement (the browser is for what is under test). */
 
-async function call<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  body: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await fetch(`${e2eEnv().baseUrl}/api/v1${path}`, {
     method,
     headers: {
       'Content-Type': 'application/json',
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
     },
     body: JSON.stringify(body),
   });
@@ -41,6 +50,15 @@ export function createMerchant(token: string, request: CreateMerchantRequest): P
 
 export function createUser(token: string, request: CreateUserRequest): Promise<UserView> {
   return call<UserView>('POST', '/admin/users', request, token);
+}
+
+/** A payment as the merchant's server creates it, with its API key secret and a fresh Idempotency-Key. */
+export function createPayment(apiKeySecret: string, request: CreatePaymentRequest): Promise<PaymentView> {
+  return call<PaymentView>('POST', '/payments', request, apiKeySecret, { 'Idempotency-Key': randomUUID() });
+}
+
+export function getPayment(apiKeySecret: string, id: string): Promise<PaymentView> {
+  return call<PaymentView>('GET', `/payments/${id}`, undefined, apiKeySecret);
 }
 
 export function uniqueSuffix(): string {

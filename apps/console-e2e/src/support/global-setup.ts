@@ -12,27 +12,32 @@ import {
   POSTGRES_ADMIN_URL,
   SCREENSHOT_DIR,
   STATE_FILE,
+  WORKERS_LOG,
+  WORKERS_MAIN,
   WORKSPACE_ROOT,
 } from './paths';
-import { setApiProcess } from './api-process';
+import { setApiProcess, setWorkersProcess } from './api-process';
 
 export interface E2eState {
   databaseName: string;
   redisPrefix: string;
   apiPid: number | null;
+  workersPid: number | null;
 }
 
 const READY_TIMEOUT_MS = 90_000;
 
 /**
  * Fresh world per run: a new database (random name), a new Redis key prefix, migrations, the bootstrap admin,
- * then the built API serving the built console on a free port. Specs read the URL and admin credentials from
- * process.env; global-teardown stops the API and drops everything.
+ * then the built API serving the built console on a free port, and the built workers (outbox relay → live
+ * streams) with their health server on another. Specs read the URL and admin credentials from
+ * process.env; global-teardown stops both processes and drops everything.
  */
 export default async function globalSetup(): Promise<void> {
   for (const [file, what] of [
     [API_MAIN, 'the API build (npx nx build api)'],
     [API_MIGRATE, 'the migration script (npx nx build api)'],
+    [WORKERS_MAIN, 'the workers build (npx nx build workers)'],
     [resolve(WORKSPACE_ROOT, CONSOLE_DIST, 'index.html'), 'the console build (npx nx build admin-console)'],
   ] as const) {
     if (!existsSync(file)) {
@@ -51,7 +56,7 @@ export default async function globalSetup(): Promise<void> {
   const databaseUrl = new URL(POSTGRES_ADMIN_URL);
   databaseUrl.pathname = `/${databaseName}`;
 
-  const state: E2eState = { databaseName, redisPrefix, apiPid: null };
+  const state: E2eState = { databaseName, redisPrefix, apiPid: null, workersPid: null };
   writeFileSync(STATE_FILE, JSON.stringify(state));
 
   const env: NodeJS.ProcessEnv = {
@@ -81,20 +86,33 @@ export default async function globalSetup(): Promise<void> {
     }
 
     const port = await freePort();
-    const log = createWriteStream(API_LOG);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    // Gateway callbacks (the sandbox's) go to PUBLIC_BASE_URL: it must be this API.
+    env['PORT'] = String(port);
+    env['PUBLIC_BASE_URL'] = baseUrl;
     const api = spawn(process.execPath, [API_MAIN], {
       cwd: WORKSPACE_ROOT,
-      env: { ...env, PORT: String(port), CONSOLE_DIST },
+      env: { ...env, CONSOLE_DIST },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    api.stdout?.pipe(log);
-    api.stderr?.pipe(log);
+    pipeTo(api, API_LOG);
     setApiProcess(api);
     state.apiPid = api.pid ?? null;
     writeFileSync(STATE_FILE, JSON.stringify(state));
+    await waitUntilReady(`${baseUrl}/health/ready`, api, 'API', API_LOG);
 
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await waitUntilReady(baseUrl, api);
+    // The workers relay the transactional outbox to the events queue and on to the live transactions stream.
+    const workersHealthPort = await freePort();
+    const workers = spawn(process.execPath, [WORKERS_MAIN], {
+      cwd: WORKSPACE_ROOT,
+      env: { ...env, WORKERS_HEALTH_PORT: String(workersHealthPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    pipeTo(workers, WORKERS_LOG);
+    setWorkersProcess(workers);
+    state.workersPid = workers.pid ?? null;
+    writeFileSync(STATE_FILE, JSON.stringify(state));
+    await waitUntilReady(`http://127.0.0.1:${workersHealthPort}/health/ready`, workers, 'workers', WORKERS_LOG);
 
     process.env['E2E_BASE_URL'] = baseUrl;
     process.env['E2E_ADMIN_EMAIL'] = adminEmail;
@@ -131,17 +149,23 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilReady(baseUrl: string, api: ChildProcess): Promise<void> {
+function pipeTo(child: ChildProcess, file: string): void {
+  const log = createWriteStream(file);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+}
+
+async function waitUntilReady(readyUrl: string, child: ChildProcess, name: string, logFile: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {
-    if (api.exitCode !== null || api.signalCode !== null) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(
-        `console-e2e: the API exited (${api.exitCode ?? api.signalCode}) before it was ready. Log:\n${tail(API_LOG)}`,
+        `console-e2e: the ${name} exited (${child.exitCode ?? child.signalCode}) before it was ready. Log:\n${tail(logFile)}`,
       );
     }
     try {
-      const response = await fetch(`${baseUrl}/health/ready`, {
+      const response = await fetch(readyUrl, {
         signal: AbortSignal.timeout(2_000),
       });
       if (response.status === 200) {
@@ -154,7 +178,7 @@ async function waitUntilReady(baseUrl: string, api: ChildProcess): Promise<void>
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(
-    `console-e2e: ${baseUrl}/health/ready not 200 within ${READY_TIMEOUT_MS / 1000} s (${lastProblem}). Log:\n${tail(API_LOG)}`,
+    `console-e2e: ${readyUrl} not 200 within ${READY_TIMEOUT_MS / 1000} s (${lastProblem}). Log:\n${tail(logFile)}`,
   );
 }
 

@@ -3,13 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { E2eState } from './global-setup';
-import { getApiProcess, setApiProcess } from './api-process';
+import { getApiProcess, getWorkersProcess, setApiProcess, setWorkersProcess } from './api-process';
 import { POSTGRES_ADMIN_URL, STATE_FILE } from './paths';
 
-/** Stops the API, drops the run's database and deletes its Redis keys. Safe to run twice. */
+/** Stops the workers and the API, drops the run's database and deletes its Redis keys. Safe to run twice. */
 export default async function globalTeardown(): Promise<void> {
   const state = readState();
-  await stopApi(getApiProcess(), state?.apiPid ?? null);
+  // Workers first: they hold database connections and BullMQ consumers on the run's Redis prefix.
+  await stopProcess(getWorkersProcess(), state?.workersPid ?? null);
+  setWorkersProcess(undefined);
+  await stopProcess(getApiProcess(), state?.apiPid ?? null);
   setApiProcess(undefined);
   if (!state) {
     return;
@@ -29,10 +32,10 @@ function readState(): E2eState | null {
   }
 }
 
-async function stopApi(api: ChildProcess | undefined, pid: number | null): Promise<void> {
-  if (api && api.exitCode === null && api.signalCode === null) {
-    const exited = new Promise<void>((resolve) => api.once('exit', () => resolve()));
-    api.kill('SIGTERM');
+async function stopProcess(child: ChildProcess | undefined, pid: number | null): Promise<void> {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     const stopped = await Promise.race([
       exited.then(() => true),
@@ -43,13 +46,13 @@ async function stopApi(api: ChildProcess | undefined, pid: number | null): Promi
     // A pending timer would keep Jest alive after the run.
     clearTimeout(timer);
     if (!stopped) {
-      api.kill('SIGKILL');
+      child.kill('SIGKILL');
       await exited;
     }
     return;
   }
   // Only the pid survives if setup and teardown ran in different processes.
-  if (!api && pid !== null) {
+  if (!child && pid !== null) {
     try {
       process.kill(pid, 'SIGTERM');
     } catch {

@@ -7,6 +7,7 @@ export const ROUTE_PATHS = {
   home: '',
   merchants: 'merchants',
   auditLog: 'audit-log',
+  transactions: 'transactions',
 } as const;
 
 export const ROUTE_URLS = {
@@ -14,6 +15,7 @@ export const ROUTE_URLS = {
   home: '/',
   merchants: '/merchants',
   auditLog: '/audit-log',
+  transactions: '/transactions',
 } as const;
 
 /** Only same-app absolute paths are accepted as a post-login destination (no open redirects). */

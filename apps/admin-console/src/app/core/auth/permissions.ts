@@ -10,6 +10,12 @@ export const PERMISSIONS = {
   viewMerchants: ['admin', 'finance', 'sre'],
   manageMerchants: ['admin'],
   viewAuditLog: ['admin', 'finance', 'sre'],
+  /** Merchant users see their own merchant's payments; the other roles see every merchant's. */
+  viewTransactions: ROLES,
+  /** Staff read payments through `/admin/payments` across merchants (and may filter by merchant). */
+  viewAllMerchantsPayments: ['admin', 'finance', 'sre'],
+  /** `sre` investigates payments but does not move money. */
+  refundPayments: ['admin', 'finance', 'merchant'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -20,6 +20,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     exact: true,
   },
   {
+    label: 'Transactions',
+    url: ROUTE_URLS.transactions,
+    permission: 'viewTransactions',
+    testId: 'nav-transactions',
+    exact: false,
+  },
+  {
     label: 'Merchants',
     url: ROUTE_URLS.merchants,
     permission: 'viewMerchants',

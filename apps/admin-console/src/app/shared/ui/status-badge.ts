@@ -1,16 +1,30 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
 const TONES: Record<string, string> = {
+  // Merchants
   active: 'success',
   suspended: 'danger',
+  // Payments and attempts
+  captured: 'success',
+  succeeded: 'success',
+  pending: 'warning',
+  created: 'warning',
+  unknown: 'warning',
+  failed: 'danger',
+  failed_permanent: 'danger',
+  failed_retryable: 'warning',
+  partially_refunded: 'info',
+  refunded: 'info',
 };
 
+/** A status as a coloured pill; `partially_refunded` reads "partially refunded". */
 @Component({
   selector: 'app-status-badge',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `<span class="badge badge-{{ tone() }}">{{ status() }}</span>`,
+  template: `<span class="badge badge-{{ tone() }}" [attr.data-status]="status()">{{ label() }}</span>`,
 })
 export class StatusBadge {
   readonly status = input.required<string>();
   protected readonly tone = computed(() => TONES[this.status()] ?? 'neutral');
+  protected readonly label = computed(() => this.status().replace(/_/g, ' '));
 }

@@ -7,7 +7,7 @@ describe('WorkersModule.forRoot', () => {
   it('refuses to build when a declared job of a served queue has no processor', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     expect(() => WorkersModule.forRoot(config, { logger, processors: [] })).toThrow(
-      'no processor for declared jobs maintenance/verify-audit-chain, events/payment.created',
+      'no processor for declared jobs maintenance/verify-audit-chain, payments/retry-temporary-failures, payments/retry-payment',
     );
   });
 
@@ -26,5 +26,12 @@ describe('WorkersModule.forRoot', () => {
     expect(names).toContain('EventsQueueWorker');
     expect(names).toContain('FanOutEventProcessor');
     expect(names).toContain('PublishTransactionStreamHandler');
+    expect(names).toContain('PaymentsQueueWorker');
+    expect(names).toContain('RetryTemporaryFailuresProcessor');
+    expect(names).toContain('RetryPaymentProcessor');
+    expect(names).toContain('MonitorStalePaymentsProcessor');
+    expect(names).toContain('ReconcilePaymentProcessor');
+    expect(names).toContain('RecoverOrphanedPaymentsProcessor');
+    expect(names).toContain('PurgeIdempotencyKeysProcessor');
   });
 });

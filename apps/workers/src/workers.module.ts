@@ -51,6 +51,8 @@ import { WorkerStats } from './core/worker-stats';
 import { EVENT_HANDLERS, type EventHandler } from './events/event-handler';
 import { EVENT_HANDLER_TYPES } from './events/event-handlers';
 import { OutboxRelay, type OutboxRelayOptions, createEventsQueue } from './outbox/outbox-relay.service';
+import type { PaymentWorkerOptions } from './payments/payment-worker-options';
+import { paymentProviders } from './payments/payments.providers';
 import { PROCESSORS } from './processors';
 
 export interface WorkersOptions {
@@ -65,6 +67,8 @@ export interface WorkersOptions {
    * tunes it (tests use short leases and delays).
    */
   outboxRelay?: false | Partial<Omit<OutboxRelayOptions, 'relayId'>>;
+  /** Tuning of the payments queue's processors (tests use small batches and few status checks before review). */
+  payments?: Partial<PaymentWorkerOptions>;
 }
 
 interface ResolvedOptions {
@@ -199,6 +203,7 @@ export class WorkersModule {
         useFactory: (cfg: AppConfig): Promise<Redis> => connectRedis(cfg, 'workers'),
       },
       WorkerStats,
+      ...paymentProviders(options.payments),
       {
         provide: OUTBOX_RELAY,
         inject: [Database, APP_CONFIG, WORKER_IDENTITY, LOGGER],

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
-import type { AppConfig, Logger } from '@lsp/platform';
-import { JOB_SCHEDULES, type QueueName } from '@lsp/queues';
+import type { Logger } from '@lsp/platform';
+import { JOB_SCHEDULES, type QueueName, type ScheduleConfig, scheduledJobOptions } from '@lsp/queues';
 
 /**
  * Installs the declared repeating jobs of the served queues. `upsertJobScheduler` is keyed by the schedule id, so
@@ -10,14 +10,19 @@ import { JOB_SCHEDULES, type QueueName } from '@lsp/queues';
  */
 export async function installJobSchedules(
   queues: ReadonlyMap<QueueName, Queue>,
-  config: Pick<AppConfig, 'auditVerifyEvery'>,
+  config: ScheduleConfig,
   logger: Logger,
 ): Promise<void> {
   for (const [name, queue] of queues) {
     const declared = JOB_SCHEDULES.filter((s) => s.queue === name);
     for (const schedule of declared) {
       const every = schedule.everyMs(config);
-      await queue.upsertJobScheduler(schedule.id, { every }, { name: schedule.job, data: schedule.payload });
+      // The job's declared options (e.g. a scan's single attempt) apply to every run the scheduler adds.
+      await queue.upsertJobScheduler(
+        schedule.id,
+        { every },
+        { name: schedule.job, data: schedule.payload, opts: scheduledJobOptions(schedule) },
+      );
       logger.info({ queue: name, scheduler: schedule.id, every }, 'job scheduler installed');
     }
     const ids = new Set(declared.map((s) => s.id));

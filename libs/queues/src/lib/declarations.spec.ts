@@ -8,8 +8,14 @@ import {
   isQueueName,
   jobNamesOf,
   jobOptions,
+  orphanSweepEveryMs,
   parseJobPayload,
+  scanEveryMs,
+  scheduledJobOptions,
 } from './declarations';
+
+const PAYMENT_ID = 'pay_01JDQ3ZK7Y0000000000000000';
+const MERCHANT_ID = 'mer_01JDQ3ZK7Y0000000000000000';
 
 describe('queue declarations', () => {
   it('declares the maintenance queue with its verify-audit-chain job', () => {
@@ -22,7 +28,7 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'events']);
+    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events']);
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(false);
@@ -79,7 +85,80 @@ describe('queue declarations', () => {
       expect(isJobName(s.queue, s.job)).toBe(true);
       expect(() => parseJobPayload(s.queue, s.job as never, s.payload)).not.toThrow();
     }
-    const audit = JOB_SCHEDULES.find((s) => s.id === 'verify-audit-chain');
-    expect(audit?.everyMs({ auditVerifyEvery: 60_000 })).toBe(60_000);
+    const config = { auditVerifyEvery: 60_000, retryBaseDelayMs: 30_000, stalePaymentAfterMs: 900_000 };
+    const every = Object.fromEntries(JOB_SCHEDULES.map((s) => [s.id, s.everyMs(config)]));
+    expect(every).toEqual({
+      'verify-audit-chain': 60_000,
+      'retry-temporary-failures': 5000,
+      'monitor-stale-payments': 5000,
+      'recover-orphaned-payments': 600_000,
+      'purge-idempotency-keys': 3_600_000,
+    });
+    expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
+  });
+});
+
+describe('payments queue', () => {
+  it('declares the scans, the per-payment jobs and the purge', () => {
+    expect(jobNamesOf('payments')).toEqual([
+      'retry-temporary-failures',
+      'retry-payment',
+      'monitor-stale-payments',
+      'reconcile-payment',
+      'recover-orphaned-payments',
+      'purge-idempotency-keys',
+    ]);
+  });
+
+  it.each([
+    ['retry-payment', { merchantId: MERCHANT_ID, paymentId: PAYMENT_ID, retryCount: 0 }],
+    ['reconcile-payment', { merchantId: MERCHANT_ID, paymentId: PAYMENT_ID, reconcileAttempts: 7 }],
+    ['purge-idempotency-keys', { trigger: 'manual' }],
+  ] as const)('accepts a valid %s payload', (job, data) => {
+    expect(parseJobPayload('payments', job, data)).toEqual(data);
+  });
+
+  it.each([
+    ['retry-payment', { merchantId: MERCHANT_ID, paymentId: PAYMENT_ID }],
+    ['retry-payment', { merchantId: MERCHANT_ID, paymentId: 'pay_1', retryCount: 0 }],
+    ['retry-payment', { merchantId: 'mer_x', paymentId: PAYMENT_ID, retryCount: 0 }],
+    ['retry-payment', { merchantId: MERCHANT_ID, paymentId: PAYMENT_ID, retryCount: -1 }],
+    ['retry-payment', { merchantId: MERCHANT_ID, paymentId: PAYMENT_ID, retryCount: 1.5 }],
+    ['reconcile-payment', { merchantId: MERCHANT_ID, paymentId: PAYMENT_ID, retryCount: 0 }],
+    ['monitor-stale-payments', { trigger: 'cron' }],
+  ] as const)('refuses an invalid %s payload %j', (job, data) => {
+    expect(() => parseJobPayload('payments', job, data)).toThrow(InvalidJobPayloadError);
+  });
+
+  it('never retries a scan (the next tick is the retry) and drops finished per-payment jobs', () => {
+    expect(jobOptions('payments', 'retry-temporary-failures')).toMatchObject({ attempts: 1 });
+    expect(jobOptions('payments', 'monitor-stale-payments')).toMatchObject({ attempts: 1 });
+    for (const job of ['retry-payment', 'reconcile-payment'] as const) {
+      expect(jobOptions('payments', job)).toMatchObject({ removeOnComplete: true, removeOnFail: true });
+    }
+  });
+
+  it('gives scheduled runs their job’s declared options', () => {
+    const scan = JOB_SCHEDULES.find((s) => s.id === 'retry-temporary-failures');
+    expect(scan && scheduledJobOptions(scan)).toEqual(jobOptions('payments', 'retry-temporary-failures'));
+    expect(() =>
+      scheduledJobOptions({ id: 'x', queue: 'payments', job: 'drop-tables', everyMs: () => 1, payload: {} }),
+    ).toThrow(UnknownJobError);
+  });
+
+  it.each([
+    [100, 100],
+    [200, 100],
+    [1000, 500],
+    [30_000, 5000],
+    [900_000, 5000],
+  ])('scans every %i ms delay at %i ms intervals', (delay, every) => {
+    expect(scanEveryMs(delay)).toBe(every);
+  });
+
+  it('sweeps orphans between once a second and once every 10 minutes', () => {
+    expect(orphanSweepEveryMs(200)).toBe(1000);
+    expect(orphanSweepEveryMs(120_000)).toBe(120_000);
+    expect(orphanSweepEveryMs(900_000)).toBe(600_000);
   });
 });

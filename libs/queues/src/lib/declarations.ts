@@ -1,13 +1,13 @@
-import type { DefaultJobOptions, JobsOptions } from 'bullmq';
+import type { DefaultJobOptions, JobSchedulerTemplateOptions, JobsOptions } from 'bullmq';
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
-import { objectOf, oneOf, type Validator } from './validation';
+import { integer, objectOf, oneOf, string, type Validator } from './validation';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
  * both read it, so a queue or job name, a payload shape or a retry policy exists in exactly one place.
  *
- * To add a queue (payments retry, webhook delivery, settlements, ledger…):
+ * To add a queue (webhook delivery, settlements, ledger…):
  *   1. add its jobs' payload types to `JobPayloads`;
  *   2. add an entry to `QUEUES` — the compiler then insists on a validator for every job;
  *   3. add one processor per job in apps/workers/src/<queue>/ — the workers refuse to start without them.
@@ -20,10 +20,43 @@ export interface VerifyAuditChainPayload {
   trigger: 'schedule' | 'manual';
 }
 
+/** A periodic job: the job scheduler, or an operator from the console. */
+export interface ScheduledRunPayload {
+  trigger: 'schedule' | 'manual';
+}
+
+/** One payment whose `next_retry_at` has come, as the retry scan saw it. */
+export interface RetryPaymentPayload {
+  merchantId: string;
+  paymentId: string;
+  /** `retry_count` when the scan saw the payment; part of the job id, so each due retry is enqueued once. */
+  retryCount: number;
+}
+
+/** One payment pending at a gateway past its `stale_check_at`, as the stale monitor saw it. */
+export interface ReconcilePaymentPayload {
+  merchantId: string;
+  paymentId: string;
+  /** `reconcile_attempts` when the monitor saw the payment; part of the job id, like `retryCount`. */
+  reconcileAttempts: number;
+}
+
 /** Queue name → job name → payload type. */
 export interface JobPayloads {
   maintenance: {
     'verify-audit-chain': VerifyAuditChainPayload;
+  };
+  /**
+   * Background work on payments: scans that find due work in PostgreSQL and fan it out as one job per payment
+   * (so the work spreads over every process serving the queue), and housekeeping of the payments API.
+   */
+  payments: {
+    'retry-temporary-failures': ScheduledRunPayload;
+    'retry-payment': RetryPaymentPayload;
+    'monitor-stale-payments': ScheduledRunPayload;
+    'reconcile-payment': ReconcilePaymentPayload;
+    'recover-orphaned-payments': ScheduledRunPayload;
+    'purge-idempotency-keys': ScheduledRunPayload;
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
@@ -76,6 +109,34 @@ function eventJobs(): QueueDefinition<JobPayloads['events']>['jobs'] {
   ) as QueueDefinition<JobPayloads['events']>['jobs'];
 }
 
+const scheduledRun = objectOf<ScheduledRunPayload>({ trigger: oneOf('schedule', 'manual') });
+const merchantIdField = string({ pattern: /^mer_[0-9A-Z]{26}$/, maxLength: 30 });
+const paymentIdField = string({ pattern: /^pay_[0-9A-Z]{26}$/, maxLength: 30 });
+
+/**
+ * A scan runs again at its next tick, so a failed one is not retried; only a few finished runs are kept (the
+ * scans tick every few seconds).
+ */
+const SCAN_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { count: 50, age: HOUR_S },
+  removeOnFail: { count: 100, age: 24 * HOUR_S },
+};
+
+/**
+ * Per-payment jobs carry an idempotent id (payment + counter). BullMQ refuses an id only while it still holds
+ * the job, and a finished job with the same id would keep the next scan from enqueueing that payment again (a
+ * claim lost to clock skew, a run that failed before claiming), so finished jobs are dropped at once: the
+ * outcome lives in PostgreSQL (attempts, reconcile_attempts, alerts) and in the logs. A failure is retried a few
+ * times here; after that the next scan enqueues the payment afresh.
+ */
+const PER_PAYMENT_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
 export const QUEUES: {
   readonly [Q in QueueName]: QueueDefinition<JobPayloads[Q]>;
 } = {
@@ -91,6 +152,55 @@ export const QUEUES: {
         validate: objectOf<VerifyAuditChainPayload>({
           trigger: oneOf('schedule', 'manual'),
         }),
+      },
+    },
+  },
+  payments: {
+    description: 'Retries of temporarily failed payments, reconciliation of stale ones, idempotency-key purge',
+    // A retry or status query waits on a gateway (up to GATEWAY_TIMEOUT); the database work is short.
+    concurrency: 5,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 3 },
+    jobs: {
+      'retry-temporary-failures': {
+        description: 'Finds pending payments whose next_retry_at has come and enqueues one retry-payment job for each',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'retry-payment': {
+        description: 'Routes a payment again after every gateway failed temporarily (claimed under its row lock)',
+        validate: objectOf<RetryPaymentPayload>({
+          merchantId: merchantIdField,
+          paymentId: paymentIdField,
+          retryCount: integer({ min: 0, max: 1000 }),
+        }),
+        options: PER_PAYMENT_JOB_OPTIONS,
+      },
+      'monitor-stale-payments': {
+        description:
+          'Finds payments pending at a gateway past their stale_check_at and enqueues one reconcile-payment job for each',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'reconcile-payment': {
+        description:
+          'Asks the gateway for the status of a stale payment and applies it; flags it and raises an alert when it stays unknown',
+        validate: objectOf<ReconcilePaymentPayload>({
+          merchantId: merchantIdField,
+          paymentId: paymentIdField,
+          reconcileAttempts: integer({ min: 0, max: 1_000_000 }),
+        }),
+        options: PER_PAYMENT_JOB_OPTIONS,
+      },
+      'recover-orphaned-payments': {
+        description:
+          'Gives a pending payment that nothing watches any more (its processor died mid-retry) a status check or a retry',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'purge-idempotency-keys': {
+        description: 'Deletes expired idempotency keys in batches',
+        validate: scheduledRun,
+        options: { ...SCAN_JOB_OPTIONS, removeOnComplete: { count: 100, age: 7 * 24 * HOUR_S } },
       },
     },
   },
@@ -178,12 +288,15 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 
 // ---- schedules ---------------------------------------------------------------------------------------------
 
+/** The settings schedules derive their intervals from. */
+export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'>;
+
 export interface JobSchedule {
   /** BullMQ job scheduler id: upserting the same id from several processes keeps a single schedule. */
   id: string;
   queue: QueueName;
   job: string;
-  everyMs: (config: Pick<AppConfig, 'auditVerifyEvery'>) => number;
+  everyMs: (config: ScheduleConfig) => number;
   payload: unknown;
 }
 
@@ -191,10 +304,36 @@ function schedule<Q extends QueueName, J extends JobName<Q>>(s: {
   id: string;
   queue: Q;
   job: J;
-  everyMs: (config: Pick<AppConfig, 'auditVerifyEvery'>) => number;
+  everyMs: (config: ScheduleConfig) => number;
   payload: JobPayload<Q, J>;
 }): JobSchedule {
   return s;
+}
+
+/** The options of every run a schedule adds: its job's declared ones (a job id is the scheduler's own). */
+export function scheduledJobOptions(s: JobSchedule): JobSchedulerTemplateOptions {
+  if (!isJobName(s.queue, s.job)) throw new UnknownJobError(s.queue, s.job);
+  const { jobId: _jobId, delay: _delay, deduplication: _deduplication, ...options } = jobOptions(s.queue, s.job);
+  return options;
+}
+
+const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, Math.round(value)));
+
+/**
+ * How often a scan for due work runs: at least every 5 s, and at least twice per delay it serves, so a retry or
+ * status check is late by at most half its own delay (short delays in tests and drills), but never more than ten
+ * times a second. A scan is one indexed query, and BullMQ runs one per tick however many processes serve it.
+ */
+export function scanEveryMs(delayMs: number): number {
+  return clamp(delayMs / 2, 100, 5000);
+}
+
+/**
+ * The orphan sweep looks for payments nothing is scheduled for, which (until a partial index exists) is a scan
+ * of the pending payments: every STALE_PAYMENT_AFTER, between once a second and once every 10 minutes.
+ */
+export function orphanSweepEveryMs(stalePaymentAfterMs: number): number {
+  return clamp(stalePaymentAfterMs, 1000, 600_000);
 }
 
 /** Repeating jobs; installed by the workers that serve the queue. */
@@ -204,6 +343,34 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     queue: 'maintenance',
     job: 'verify-audit-chain',
     everyMs: (config) => config.auditVerifyEvery,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'retry-temporary-failures',
+    queue: 'payments',
+    job: 'retry-temporary-failures',
+    everyMs: (config) => scanEveryMs(config.retryBaseDelayMs),
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'monitor-stale-payments',
+    queue: 'payments',
+    job: 'monitor-stale-payments',
+    everyMs: (config) => scanEveryMs(config.stalePaymentAfterMs),
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'recover-orphaned-payments',
+    queue: 'payments',
+    job: 'recover-orphaned-payments',
+    everyMs: (config) => orphanSweepEveryMs(config.stalePaymentAfterMs),
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'purge-idempotency-keys',
+    queue: 'payments',
+    job: 'purge-idempotency-keys',
+    everyMs: () => HOUR_S * 1000,
     payload: { trigger: 'schedule' },
   }),
 ];

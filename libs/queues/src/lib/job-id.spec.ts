@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { eventJobId, jobId } from './job-id';
+import { eventJobId, jobId, reconcilePaymentJobId, retryPaymentJobId } from './job-id';
 
 describe('jobId', () => {
   it('names queue, job and key', () => {
@@ -38,5 +38,12 @@ describe('jobId', () => {
     expect(eventJobId(event)).toBe('events.payment.captured.evt_01JDQ3ZK7Y0000000000000000');
     expect(eventJobId({ ...event })).toBe(eventJobId(event));
     expect(() => eventJobId({ ...event, id: 'evt:1' })).toThrow(/key part/);
+  });
+
+  it('keys a payment retry or status check by payment and counter', () => {
+    const id = 'pay_01JDQ3ZK7Y0000000000000000';
+    expect(retryPaymentJobId(id, 2)).toBe(`payments.retry-payment.${id}.2`);
+    expect(retryPaymentJobId(id, 2)).not.toBe(retryPaymentJobId(id, 3));
+    expect(reconcilePaymentJobId(id, 0)).toBe(`payments.reconcile-payment.${id}.0`);
   });
 });

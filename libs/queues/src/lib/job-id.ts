@@ -28,3 +28,16 @@ export function jobId<Q extends QueueName>(queue: Q, job: JobName<Q>, ...key: [s
 export function eventJobId(event: { type: JobName<'events'>; id: string }): string {
   return jobId('events', event.type, event.id);
 }
+
+/**
+ * The job id of one due retry: the payment and the `retry_count` the scan saw. Two scans that see the same due
+ * retry (overlapping ticks, two processes) enqueue it once; the next retry of the payment has the next count.
+ */
+export function retryPaymentJobId(paymentId: string, retryCount: number): string {
+  return jobId('payments', 'retry-payment', paymentId, String(retryCount));
+}
+
+/** The job id of one due status check: the payment and its `reconcile_attempts` so far (see retryPaymentJobId). */
+export function reconcilePaymentJobId(paymentId: string, reconcileAttempts: number): string {
+  return jobId('payments', 'reconcile-payment', paymentId, String(reconcileAttempts));
+}

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminPaymentsModule } from './admin-payments/admin-payments.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { type Infra, InfraModule } from './core/infra/infra.module';
@@ -6,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { PaymentsModule } from './payments/payments.module';
+import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -21,6 +23,8 @@ export class AppModule {
         UsersModule,
         HealthModule,
         PaymentsModule,
+        AdminPaymentsModule,
+        StreamsModule,
       ],
       controllers: [MetricsController],
     };

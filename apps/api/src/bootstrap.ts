@@ -7,6 +7,7 @@ import { registerConsole } from './console/console-static';
 import { GlobalErrorFilter } from './core/http/error.filter';
 import { genRequestId, registerRequestContext } from './core/http/request-context.hooks';
 import { registerSecurity } from './core/http/security';
+import { closeUnusedConnectionsOnShutdown } from './core/http/unused-connections';
 import { createValidationPipe } from './core/http/validation';
 import { openInfra } from './core/infra/infra.module';
 import { registerHttpMetrics } from './metrics/metrics';
@@ -29,6 +30,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   const fastify = app.getHttpAdapter().getInstance();
 
   registerRequestContext(fastify);
+  closeUnusedConnectionsOnShutdown(fastify);
   registerHttpMetrics(fastify);
   await registerSecurity(fastify, config);
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -36,7 +38,8 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
       {
         requestId: request.id,
         method: request.method,
-        url: request.url,
+        // A stream ticket is single use and short-lived, but still a credential: keep it out of the logs.
+        url: request.url.replace(/([?&]ticket=)[^&]*/g, '$1[redacted]'),
         statusCode: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime),
       },

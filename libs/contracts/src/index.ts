@@ -3,3 +3,4 @@ export * from './lib/auth';
 export * from './lib/merchants';
 export * from './lib/audit';
 export * from './lib/payments';
+export * from './lib/streams';

@@ -12,6 +12,7 @@ import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { SessionRevocations } from './session-revocations';
+import { StreamTickets } from './stream-tickets';
 
 @Global()
 @Module({
@@ -34,7 +35,9 @@ import { SessionRevocations } from './session-revocations';
     AuthRepository,
     JwtStrategy,
     SessionRevocations,
+    StreamTickets,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
+  exports: [StreamTickets],
 })
 export class AuthModule {}

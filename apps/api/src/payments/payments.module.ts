@@ -6,6 +6,7 @@ import { APP_CONFIG, LOGGER } from '../core/infra/tokens';
 import { GatewayWebhooksController } from '../gateway-webhooks/gateway-webhooks.controller';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { SandboxCheckoutController } from '../sandbox/sandbox-checkout.controller';
+import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 
@@ -13,6 +14,7 @@ import { PaymentsService } from './payments.service';
   controllers: [PaymentsController, GatewayWebhooksController, SandboxCheckoutController],
   providers: [
     PaymentsService,
+    PaymentTimelineRepository,
     IdempotencyService,
     {
       provide: GatewayDirectory,
@@ -32,6 +34,7 @@ import { PaymentsService } from './payments.service';
         new RefundProcessor(db, gateways, payments),
     },
   ],
+  exports: [PaymentsService, PaymentTimelineRepository],
 })
 export class PaymentsModule {}
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ListResponse, PaymentView, RefundView } from '@lsp/contracts';
+import type { EntityManager } from 'typeorm';
+import type { ListResponse, PaymentTimelineEntry, PaymentView, RefundView } from '@lsp/contracts';
 import { isCurrency, newId } from '@lsp/domain';
 import {
   PaymentProcessor,
@@ -15,6 +16,8 @@ import { DEFAULT_PAGE_SIZE, toListResponse } from '../core/http/pagination';
 import { APP_CONFIG } from '../core/infra/tokens';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { CreatePaymentDto, CreateRefundDto, ListPaymentsQueryDto } from './dto/payment.dto';
+import { TIMELINE_LIMIT, toTimeline } from './dto/payment-timeline.view';
+import { PaymentTimelineRepository } from './payment-timeline.repository';
 
 export interface Timed<T> {
   status: number;
@@ -30,6 +33,7 @@ export class PaymentsService {
     private readonly idempotency: IdempotencyService,
     private readonly processor: PaymentProcessor,
     private readonly refunds: RefundProcessor,
+    private readonly timelines: PaymentTimelineRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -115,7 +119,17 @@ export class PaymentsService {
     });
   }
 
-  async refund(merchantId: string, paymentId: string, key: string, input: CreateRefundDto): Promise<Timed<unknown>> {
+  /**
+   * `onReserved` runs inside the transaction that reserves a new refund (not on replays or resumptions), so what it
+   * writes — the console's audit record — exists exactly when the refund does.
+   */
+  async refund(
+    merchantId: string,
+    paymentId: string,
+    key: string,
+    input: CreateRefundDto,
+    onReserved?: (em: EntityManager, refundId: string) => Promise<void>,
+  ): Promise<Timed<unknown>> {
     const hash = IdempotencyService.hashRequest('POST', `/api/v1/payments/${paymentId}/refunds`, input);
     let gatewayMs = 0;
     const result = await this.idempotency.run(merchantId, key, hash, async (existingId) => {
@@ -124,7 +138,10 @@ export class PaymentsService {
           merchantId,
           paymentId,
           { amount: input.amount, reason: input.reason ?? null, existingRefundId: existingId },
-          (em, refundId) => this.idempotency.bindResource(em, merchantId, key, refundId),
+          async (em, refundId) => {
+            await this.idempotency.bindResource(em, merchantId, key, refundId);
+            await onReserved?.(em, refundId);
+          },
         )
         .catch((e: unknown) => {
           throw this.mapDomainError(e, 'payment', paymentId);
@@ -133,6 +150,13 @@ export class PaymentsService {
       return { status: 201, body: outcome.refund };
     });
     return { ...result, gatewayMs };
+  }
+
+  async timeline(merchantId: string, paymentId: string): Promise<ListResponse<PaymentTimelineEntry>> {
+    return this.db.merchant(merchantId, async (em) => {
+      if (!(await repo.findPayment(em, paymentId))) throw ApiException.notFound('payment', paymentId);
+      return toTimeline(await this.timelines.eventsOf(em, paymentId, TIMELINE_LIMIT));
+    });
   }
 
   async getRefund(merchantId: string, id: string): Promise<RefundView> {

@@ -84,3 +84,14 @@ export interface PaymentEventView {
   type: string;
   occurredAt: string;
 }
+
+/**
+ * One entry of a payment's timeline (`GET /api/v1/payments/:id/timeline`, `GET /api/v1/admin/payments/:id/timeline`):
+ * the domain events of the payment and of its refunds, oldest first.
+ */
+export interface PaymentTimelineEntry extends PaymentEventView {
+  /** `payment` for the payment's own events, `refund` for those of one of its refunds. */
+  aggregateType: 'payment' | 'refund';
+  /** The payment id, or the refund id for refund events. */
+  aggregateId: string;
+}

@@ -49,6 +49,8 @@ export interface AppConfig {
   /** Login attempts allowed per client IP per minute, and per email per 15 minutes. */
   loginMaxPerIp: number;
   loginMaxPerEmail: number;
+  /** How often an open server-sent event stream gets a heartbeat comment (keeps proxies from closing it). */
+  streamHeartbeatMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     retryBaseDelayMs: duration(env, 'RETRY_BASE_DELAY', '30s'),
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
+    streamHeartbeatMs: duration(env, 'STREAM_HEARTBEAT_INTERVAL', '15s'),
     generated,
   };
 }

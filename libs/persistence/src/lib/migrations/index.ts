@@ -1,5 +1,6 @@
 import { Foundation1764130000000 } from './1764130000000-foundation';
 import { Payments1764140000000 } from './1764140000000-payments';
+import { PaymentListIndexes1764145000000 } from './1764145000000-payment-list-indexes';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
-export const MIGRATIONS = [Foundation1764130000000, Payments1764140000000];
+export const MIGRATIONS = [Foundation1764130000000, Payments1764140000000, PaymentListIndexes1764145000000];

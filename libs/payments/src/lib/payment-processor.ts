@@ -319,7 +319,8 @@ export class PaymentProcessor {
     attemptId: string,
     outcome: Parameters<PaymentProcessor['applyGatewayOutcome']>[1],
   ): ReturnType<PaymentProcessor['applyGatewayOutcome']> {
-    const gateways = await this.gateways.all();
+    // Nothing in here may take a second pool connection (e.g. the gateway directory): with every connection held
+    // by a callback's transaction waiting for another one, the pool would deadlock under load.
     {
       const attempt = await repo.findAttempt(em, attemptId);
       if (!attempt) return 'unknown_attempt';
@@ -351,9 +352,7 @@ export class PaymentProcessor {
         errorCode: outcome.errorCode ?? null,
         errorMessage: outcome.errorMessage ?? null,
       });
-      const gateway =
-        gateways.find((g) => g.id === attempt.gateway_id) ??
-        ({ id: attempt.gateway_id, code: attempt.gateway_code } as GatewayRecord);
+      const gateway = { id: attempt.gateway_id, code: attempt.gateway_code };
       if (payment.status === 'pending' || payment.status === 'created') {
         if (target === 'succeeded')
           await this.capture(em, payment, gateway, outcome.gatewayReference ?? attempt.gateway_reference);
@@ -407,7 +406,7 @@ export class PaymentProcessor {
   private async capture(
     em: EntityManager,
     payment: PaymentRow,
-    gateway: GatewayRecord,
+    gateway: Pick<GatewayRecord, 'id' | 'code'>,
     gatewayReference: string | null,
   ): Promise<void> {
     const row = await repo.updatePayment(em, payment.id, {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Client } from 'pg';
 import type { ListResponse, PaymentView, RefundView } from '@lsp/contracts';
 import { GatewayDirectory } from '@lsp/payments';
 import { eventually } from '@lsp/testing';
@@ -134,6 +135,36 @@ describe('payments API (API.md §5)', () => {
     expectError(await create({ ...body, amount: 2_501 }, idem), 422, 'idempotency_error');
     // Keys are per merchant: another merchant may use the same key freely.
     expect((await create(body, idem, otherKey)).status).toBe(201);
+  });
+
+  it('resumes, never duplicates, a request that crashed after creating its payment', async () => {
+    const idem = `crash-${Date.now()}`;
+    const body = { amount: 7_000, currency: 'INR', method: 'upi' };
+    const first = await create(body, idem);
+    // Simulate the crash: the payment exists and is bound to the key, but no response was stored and the
+    // request's lock has lapsed.
+    const owner = new Client({ connectionString: process.env['DATABASE_URL'] });
+    await owner.connect();
+    try {
+      await owner.query(
+        `UPDATE idempotency_keys SET response_status = NULL, response_body = NULL, locked_until = now() - interval '1 second' WHERE key = $1`,
+        [idem],
+      );
+      const retried = await create(body, idem);
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBeNull();
+      expect(retried.body.id).toBe(first.body.id);
+      const { rows } = await owner.query(`SELECT count(*)::int AS n FROM payments WHERE amount = 7000`);
+      expect(rows[0].n).toBe(1);
+      // While a live request holds the key, a concurrent one is told to retry (409), not run twice.
+      await owner.query(
+        `UPDATE idempotency_keys SET response_status = NULL, response_body = NULL, locked_until = now() + interval '1 minute' WHERE key = $1`,
+        [idem],
+      );
+      expectError(await create(body, idem), 409, 'conflict');
+    } finally {
+      await owner.end();
+    }
   });
 
   it('requires an Idempotency-Key', async () => {

@@ -33,3 +33,19 @@ export {
 } from './lib/sandbox/sandbox-config';
 export { sandboxScenario, type SandboxScenario } from './lib/sandbox/sandbox-scenarios';
 export { renderSandboxCheckoutPage, type SandboxCheckoutDetails } from './lib/sandbox/sandbox-checkout-page';
+export { RAZORPAY_DEFAULT_BASE_URL, RazorpayAdapter, parseRazorpayWebhook } from './lib/razorpay/razorpay-adapter';
+export {
+  RAZORPAY_EVENT_ID_HEADER,
+  RAZORPAY_IDEMPOTENCY_HEADER,
+  RAZORPAY_SIGNATURE_HEADER,
+  razorpayCheckoutSignature,
+  signRazorpayWebhook,
+  verifyRazorpayCheckoutSignature,
+  verifyRazorpayWebhook,
+} from './lib/razorpay/razorpay-signature';
+export {
+  RazorpaySimulator,
+  type RazorpayCheckoutOutcome,
+  type RazorpayFault,
+  type RazorpaySimulatorOptions,
+} from './lib/simulators/razorpay-simulator';

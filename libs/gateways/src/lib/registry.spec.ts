@@ -1,4 +1,5 @@
 import { adapterFor, createGatewayAdapterRegistry } from './registry';
+import { RazorpayAdapter } from './razorpay/razorpay-adapter';
 import { SandboxGatewayAdapter } from './sandbox/sandbox-adapter';
 import type { GatewayContext } from './gateway-adapter';
 
@@ -22,7 +23,13 @@ describe('gateway adapter registry', () => {
     expect(adapterFor('sandbox')).toBe(adapterFor('sandbox'));
   });
 
-  it.each(['razorpay', 'phonepe'] as const)('degrades %s (not written yet) to "nothing was sent"', async (provider) => {
+  it('serves the Razorpay adapter', () => {
+    const registry = createGatewayAdapterRegistry();
+    expect(registry.adapterFor('razorpay')).toBeInstanceOf(RazorpayAdapter);
+    expect(registry.isImplemented('razorpay')).toBe(true);
+  });
+
+  it.each(['phonepe'] as const)('degrades %s (not written yet) to "nothing was sent"', async (provider) => {
     const registry = createGatewayAdapterRegistry();
     const adapter = registry.adapterFor(provider);
     expect(registry.isImplemented(provider)).toBe(false);

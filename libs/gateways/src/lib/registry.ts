@@ -1,4 +1,5 @@
 import type { GatewayAdapter, GatewayProvider } from './gateway-adapter';
+import { RazorpayAdapter } from './razorpay/razorpay-adapter';
 import { SandboxGatewayAdapter, type SandboxGatewayAdapterOptions } from './sandbox/sandbox-adapter';
 
 export interface GatewayAdapterRegistryOptions {
@@ -19,7 +20,7 @@ export interface GatewayAdapterRegistry {
 export function createGatewayAdapterRegistry(options: GatewayAdapterRegistryOptions = {}): GatewayAdapterRegistry {
   const adapters: Record<GatewayProvider, GatewayAdapter> = {
     sandbox: new SandboxGatewayAdapter(options.sandbox),
-    razorpay: new UnimplementedGatewayAdapter('razorpay'),
+    razorpay: new RazorpayAdapter(),
     phonepe: new UnimplementedGatewayAdapter('phonepe'),
   };
   return {

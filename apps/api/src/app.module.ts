@@ -3,6 +3,7 @@ import { AdminPaymentsModule } from './admin-payments/admin-payments.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { type Infra, InfraModule } from './core/infra/infra.module';
+import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -24,6 +25,7 @@ export class AppModule {
         HealthModule,
         PaymentsModule,
         AdminPaymentsModule,
+        GatewaysModule,
         StreamsModule,
       ],
       controllers: [MetricsController],

@@ -4,3 +4,4 @@ export * from './lib/merchants';
 export * from './lib/audit';
 export * from './lib/payments';
 export * from './lib/streams';
+export * from './lib/gateways';

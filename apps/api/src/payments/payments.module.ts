@@ -34,7 +34,7 @@ import { PaymentsService } from './payments.service';
         new RefundProcessor(db, gateways, payments),
     },
   ],
-  exports: [PaymentsService, PaymentTimelineRepository],
+  exports: [PaymentsService, PaymentTimelineRepository, GatewayDirectory],
 })
 export class PaymentsModule {}
 

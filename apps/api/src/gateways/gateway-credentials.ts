@@ -18,7 +18,8 @@ const positiveInteger: Check = (v) => (/^[1-9][0-9]{0,3}$/.test(v) ? null : 'mus
 
 /**
  * Credential shapes per provider (shared/gateways/GATEWAY_APIS.md). Razorpay key ids are `rzp_test_`/`rzp_live_`
- * plus 14 alphanumerics; the secret's format is unconfirmed, so only presence is checked. PhonePe has two API
+ * plus alphanumerics: live keys carry 14, but the doc leaves the length unconfirmed (the simulator uses 13), so
+ * 8–32 are accepted; the secret's format is unconfirmed too, so only presence is checked. PhonePe has two API
  * generations with different credentials: v2 (OAuth client) and v1 (merchant id + salt key/index for X-VERIFY).
  */
 const SHAPES: Record<GatewayProviderName, Record<string, FieldSpec>[]> = {
@@ -27,9 +28,9 @@ const SHAPES: Record<GatewayProviderName, Record<string, FieldSpec>[]> = {
     {
       keyId: {
         check: (v) =>
-          /^rzp_(test|live)_[A-Za-z0-9]{14}$/.test(v)
+          /^rzp_(test|live)_[A-Za-z0-9]{8,32}$/.test(v)
             ? null
-            : 'must look like rzp_test_… or rzp_live_… (14 characters)',
+            : 'must look like rzp_test_… or rzp_live_… (alphanumeric)',
         secret: false,
       },
       keySecret: { check: nonEmpty(200), secret: true },
@@ -75,7 +76,8 @@ export function validateCredentials(provider: GatewayProviderName, input: unknow
     const param = `credentials.${key}`;
     if (value === undefined || value === null)
       throw ApiException.invalid(param, `${param} is required for ${provider}`);
-    const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
+    // Versions and salt indexes are small numbers; JSON clients may send them unquoted.
+    const text = spec.check === positiveInteger && typeof value === 'number' ? String(value) : value;
     if (typeof text !== 'string') throw ApiException.invalid(param, `${param} must be a string`);
     const problem = spec.check(text);
     if (problem) throw ApiException.invalid(param, `${param} ${problem}`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { CreatedGateway, GatewayView, ListResponse, PaymentView } from '@lsp/contracts';
+import { RazorpaySimulator } from '@lsp/gateways';
 import { prepareDatabase } from '@lsp/persistence';
 import { createLogger, loadConfig } from '@lsp/platform';
 import { eventually } from '@lsp/testing';
@@ -362,6 +363,36 @@ describe('gateways admin API (API.md §6)', () => {
       down.body.id,
     ]);
     expect(audit.rows.map((r) => r.action)).toEqual(['gateway.create', 'gateway.test']);
+  });
+
+  it('tests a Razorpay gateway with an authenticated call: ok with its keys, an error class with wrong ones', async () => {
+    const simulator = new RazorpaySimulator();
+    const baseUrl = await simulator.start();
+    try {
+      const created = await a.request<CreatedGateway>('POST', GATEWAYS, {
+        token: admin,
+        body: razorpay({
+          enabled: false,
+          config: { baseUrl },
+          credentials: { keyId: simulator.keyId, keySecret: simulator.keySecret },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const path = `${GATEWAYS}/${created.body.id}/test`;
+      expect((await a.request('POST', path, { token: admin })).body).toMatchObject({ ok: true });
+      const rekeyed = await a.request('PUT', `${GATEWAYS}/${created.body.id}`, {
+        token: admin,
+        body: { credentials: { keyId: simulator.keyId, keySecret: 'wrong_secret_000000000000' } },
+      });
+      expect(rekeyed.status).toBe(200);
+      const failed = await a.request('POST', path, { token: admin });
+      expect(failed.status).toBe(200);
+      expect(failed.body.ok).toBe(false);
+      expect(typeof failed.body.errorClass).toBe('string');
+      expect(JSON.stringify(failed.body)).not.toContain('wrong_secret');
+    } finally {
+      await simulator.stop();
+    }
   });
 
   it('refuses to delete a gateway with a payment in flight; soft-deletes otherwise', async () => {

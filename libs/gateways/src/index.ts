@@ -49,3 +49,36 @@ export {
   type RazorpayFault,
   type RazorpaySimulatorOptions,
 } from './lib/simulators/razorpay-simulator';
+export {
+  PHONEPE_SANDBOX_BASE_URL,
+  PHONEPE_V1_PROD_BASE_URL,
+  PHONEPE_V2_PROD_BASE_URL,
+  PHONEPE_V2_PROD_OAUTH_URL,
+  PhonePeAdapter,
+  parseV1Callback as parsePhonePeV1Callback,
+  parseV2Webhook as parsePhonePeV2Webhook,
+  type PhonePeAdapterOptions,
+  type PhonePeMode,
+  type PhonePeWebhookEvent,
+} from './lib/phonepe/phonepe-adapter';
+export {
+  PHONEPE_CODE_TABLE,
+  PHONEPE_STATE_TABLE,
+  classifyPhonePeFailure,
+  type PhonePeCodeRow,
+} from './lib/phonepe/phonepe-errors';
+export {
+  PHONEPE_MERCHANT_ID_HEADER,
+  PHONEPE_X_VERIFY_HEADER,
+  phonePeCallbackXVerify,
+  phonePeWebhookAuthorization,
+  phonePeXVerify,
+} from './lib/phonepe/phonepe-signature';
+export {
+  PhonePeSimulator,
+  type PhonePeDelivery,
+  type PhonePeFault,
+  type PhonePePaymentOutcome,
+  type PhonePeRefundOutcome,
+  type PhonePeSimulatorOptions,
+} from './lib/simulators/phonepe-simulator';

@@ -166,6 +166,11 @@ export interface GatewayWebhookEvent {
   errorMessage?: string;
   amount?: number;
   currency?: string;
+  /**
+   * True when the provider authenticates the sender but signs no body (PhonePe v2 webhooks): state and amount
+   * must be confirmed by a status query before acting on the event.
+   */
+  requiresStatusConfirmation?: boolean;
 }
 
 /** Tell it from an event with `'error' in result` (or `isWebhookParseFailure`). */

@@ -1,4 +1,5 @@
 import { adapterFor, createGatewayAdapterRegistry } from './registry';
+import { PhonePeAdapter } from './phonepe/phonepe-adapter';
 import { RazorpayAdapter } from './razorpay/razorpay-adapter';
 import { SandboxGatewayAdapter } from './sandbox/sandbox-adapter';
 import type { GatewayContext } from './gateway-adapter';
@@ -29,29 +30,17 @@ describe('gateway adapter registry', () => {
     expect(registry.isImplemented('razorpay')).toBe(true);
   });
 
-  it.each(['phonepe'] as const)('degrades %s (not written yet) to "nothing was sent"', async (provider) => {
+  it('serves the PhonePe adapter', () => {
     const registry = createGatewayAdapterRegistry();
-    const adapter = registry.adapterFor(provider);
-    expect(registry.isImplemented(provider)).toBe(false);
-    expect(adapter.provider).toBe(provider);
-    const payment = {
-      paymentId: 'pay_1',
-      attemptId: 'att_1',
-      attemptNumber: 1,
-      amount: 100,
-      currency: 'INR',
-      method: 'upi' as const,
-    };
-    // failed_retryable, never unknown: routing may safely try the next gateway.
-    expect(await adapter.createPayment(payment, ctx)).toMatchObject({
-      status: 'failed_retryable',
-      errorCode: 'provider_not_implemented',
-    });
-    expect(await adapter.getPaymentStatus({ ...payment, gatewayReference: null }, ctx)).toMatchObject({
-      status: 'unknown',
-    });
-    expect(await adapter.healthCheck(ctx)).toMatchObject({ ok: false });
-    expect(adapter.verifyWebhook({ headers: {}, rawBody: '{}' }, ctx)).toBe(false);
-    expect(adapter.parseWebhook({ headers: {}, rawBody: '{}' }, ctx)).toMatchObject({ error: 'malformed' });
+    expect(registry.adapterFor('phonepe')).toBeInstanceOf(PhonePeAdapter);
+    expect(registry.adapterFor('phonepe').provider).toBe('phonepe');
+    expect(registry.isImplemented('phonepe')).toBe(true);
+  });
+
+  it('answers a webhook for a PhonePe gateway without credentials as unverified', () => {
+    const adapter = createGatewayAdapterRegistry().adapterFor('phonepe');
+    expect(
+      adapter.verifyWebhook({ headers: {}, rawBody: '{}' }, { ...ctx, provider: 'phonepe', webhookSecret: '' }),
+    ).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { GatewayAdapter, GatewayProvider } from './gateway-adapter';
+import { PhonePeAdapter } from './phonepe/phonepe-adapter';
 import { RazorpayAdapter } from './razorpay/razorpay-adapter';
 import { SandboxGatewayAdapter, type SandboxGatewayAdapterOptions } from './sandbox/sandbox-adapter';
 
@@ -21,7 +22,7 @@ export function createGatewayAdapterRegistry(options: GatewayAdapterRegistryOpti
   const adapters: Record<GatewayProvider, GatewayAdapter> = {
     sandbox: new SandboxGatewayAdapter(options.sandbox),
     razorpay: new RazorpayAdapter(),
-    phonepe: new UnimplementedGatewayAdapter('phonepe'),
+    phonepe: new PhonePeAdapter(),
   };
   return {
     adapterFor: (provider) => adapters[provider],

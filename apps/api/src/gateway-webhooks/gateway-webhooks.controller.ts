@@ -1,8 +1,15 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { adapterFor, isWebhookParseFailure } from '@lsp/gateways';
-import { GatewayDirectory, PaymentProcessor } from '@lsp/payments';
+import type { EntityManager } from 'typeorm';
+import { type GatewayWebhookEvent, adapterFor, isWebhookParseFailure } from '@lsp/gateways';
+import {
+  GatewayDirectory,
+  type GatewayRecord,
+  PaymentProcessor,
+  RefundProcessor,
+  paymentsRepository as repo,
+} from '@lsp/payments';
 import { Database, sql } from '@lsp/persistence';
 import { Public } from '../auth/access.decorators';
 import { ApiException } from '../core/http/api.exception';
@@ -17,6 +24,7 @@ export class GatewayWebhooksController {
   constructor(
     private readonly gateways: GatewayDirectory,
     private readonly processor: PaymentProcessor,
+    private readonly refunds: RefundProcessor,
     private readonly db: Database,
   ) {}
 
@@ -42,7 +50,10 @@ export class GatewayWebhooksController {
       if (event.error === 'unsupported_event') return { received: true, outcome: 'unsupported_event' };
       throw ApiException.invalid('body', `Unreadable webhook: ${event.message}`);
     }
+    // A provider that signs no body (PhonePe v2) is believed only after its status API confirms the outcome.
+    const confirmed = event.requiresStatusConfirmation ? await this.confirmByStatusQuery(gateway, event) : event;
     // Dedupe, state change and receipt commit together: a crash between them cannot lose or double-apply.
+    // Nothing inside may take a second pool connection (see PaymentProcessor.applyGatewayOutcomeIn).
     const outcome = await this.db.platform(async (em) => {
       const first = await sql(
         em,
@@ -50,17 +61,7 @@ export class GatewayWebhooksController {
         [gateway.id, event.providerEventId, rawBody.length ? rawBody : '{}'],
       );
       if (!first.length) return 'duplicate';
-      const applied =
-        event.kind === 'payment' && event.attemptId
-          ? await this.processor.applyGatewayOutcomeIn(em, event.attemptId, {
-              status: event.status,
-              amount: event.amount,
-              currency: event.currency,
-              gatewayReference: event.gatewayReference,
-              errorCode: event.errorCode,
-              errorMessage: event.errorMessage,
-            })
-          : 'ignored';
+      const applied = confirmed ? await this.apply(em, gateway.id, confirmed) : 'unconfirmed';
       await sql(em, `UPDATE gateway_webhook_events SET outcome = $3 WHERE gateway_id = $1 AND provider_event_id = $2`, [
         gateway.id,
         event.providerEventId,
@@ -69,5 +70,79 @@ export class GatewayWebhooksController {
       return applied;
     });
     return { received: true, outcome };
+  }
+
+  private async apply(em: EntityManager, gatewayId: string, event: GatewayWebhookEvent): Promise<string> {
+    if (event.kind === 'refund') {
+      // Our refund id when the provider echoes it, else the provider's refund reference.
+      const [refund] = await sql<{ id: string }>(
+        em,
+        `SELECT id FROM refunds WHERE id = $1 OR (gateway_refund_reference IS NOT NULL AND gateway_refund_reference = $2) LIMIT 1`,
+        [event.refundId ?? '', event.gatewayRefundReference ?? ''],
+      );
+      if (!refund) return 'unknown_refund';
+      const settled = await this.refunds.settle(
+        em,
+        refund.id,
+        event.status === 'succeeded' ? 'succeeded' : 'failed_permanent',
+        event.gatewayRefundReference ?? null,
+        event.errorCode,
+        event.errorMessage,
+      );
+      return `refund_${settled.status}`;
+    }
+    // Some providers' payment events name only their own reference (Razorpay's order id), not our attempt.
+    const attemptId =
+      event.attemptId ??
+      (
+        await sql<{ id: string }>(
+          em,
+          `SELECT id FROM payment_attempts WHERE gateway_id = $1 AND gateway_reference = $2 ORDER BY attempt_number DESC LIMIT 1`,
+          [gatewayId, event.gatewayReference ?? ''],
+        )
+      )[0]?.id;
+    if (!attemptId) return 'unknown_attempt';
+    return this.processor.applyGatewayOutcomeIn(em, attemptId, {
+      status: event.status,
+      amount: event.amount,
+      currency: event.currency,
+      gatewayReference: event.gatewayReference,
+      errorCode: event.errorCode,
+      errorMessage: event.errorMessage,
+    });
+  }
+
+  /** Replaces an unsigned event's claims by what the gateway's status API says; null when it cannot confirm. */
+  private async confirmByStatusQuery(
+    gateway: GatewayRecord,
+    event: GatewayWebhookEvent,
+  ): Promise<GatewayWebhookEvent | null> {
+    if (event.kind !== 'payment' || !event.attemptId) return null;
+    const found = await this.db.platform(async (em) => {
+      const attempt = await repo.findAttempt(em, event.attemptId as string);
+      const payment = attempt && (await repo.findPayment(em, attempt.payment_id));
+      return attempt && payment ? { attempt, payment } : null;
+    });
+    if (!found) return null;
+    const status = await adapterFor(gateway.provider).getPaymentStatus(
+      {
+        attemptId: found.attempt.id,
+        attemptNumber: found.attempt.attempt_number,
+        gatewayReference: found.attempt.gateway_reference,
+        amount: Number(found.payment.amount),
+        currency: found.payment.currency,
+      },
+      this.processor.context(gateway),
+    );
+    if (status.status !== 'succeeded' && status.status !== 'failed_permanent') return null;
+    return {
+      ...event,
+      status: status.status === 'succeeded' ? 'succeeded' : 'failed',
+      amount: status.amount,
+      currency: status.currency,
+      gatewayReference: status.gatewayReference ?? event.gatewayReference,
+      errorCode: status.errorCode,
+      errorMessage: status.errorMessage,
+    };
   }
 }

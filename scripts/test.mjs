@@ -6,7 +6,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = ['nx', 'run-many', '-t', 'test', '--parallel=2', '--output-style=stream', ...process.argv.slice(2)];
+// --skip-nx-cache: integration suites depend on PostgreSQL, Redis and Chromium, not only on their inputs, so a
+// replayed result from the cache proves nothing. `npx nx test <project>` still uses the cache for quick loops.
+const args = [
+  'nx',
+  'run-many',
+  '-t',
+  'test',
+  '--parallel=2',
+  '--skip-nx-cache',
+  '--output-style=stream',
+  ...process.argv.slice(2),
+];
 const child = spawn('npx', args, {
   cwd: root,
   env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', FORCE_COLOR: '0' },

@@ -1,8 +1,7 @@
-import { type AddressInfo, createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CreateMerchantResponse, TokenPair } from '@lsp/contracts';
 import { type AppConfig, createLogger, loadConfig } from '@lsp/platform';
-import { TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD } from '@lsp/testing';
+import { TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, freePort } from '@lsp/testing';
 import { createApiApp } from '../src/bootstrap';
 
 export interface TestResponse<T = any> {
@@ -92,17 +91,6 @@ export class ApiHarness {
     if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
     return { email, password, id: (res.body as { id: string }).id };
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function expectError(res: TestResponse, status: number, type: string, param?: string): void {

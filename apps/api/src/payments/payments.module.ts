@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { GatewayDirectory, PaymentProcessor, RefundProcessor } from '@lsp/payments';
+import { GatewayDirectory, PaymentProcessor, RefundProcessor, processorOptionsFrom } from '@lsp/payments';
 import { Database } from '@lsp/persistence';
 import { type AppConfig, type Logger, SecretBox } from '@lsp/platform';
 import { APP_CONFIG, LOGGER } from '../core/infra/tokens';
@@ -25,7 +25,7 @@ import { PaymentsService } from './payments.service';
       provide: PaymentProcessor,
       inject: [Database, GatewayDirectory, APP_CONFIG, LOGGER],
       useFactory: (db: Database, gateways: GatewayDirectory, config: AppConfig, logger: Logger) =>
-        new PaymentProcessor(db, gateways, processorOptions(config), logger),
+        new PaymentProcessor(db, gateways, processorOptionsFrom(config), logger),
     },
     {
       provide: RefundProcessor,
@@ -37,14 +37,3 @@ import { PaymentsService } from './payments.service';
   exports: [PaymentsService, PaymentTimelineRepository, GatewayDirectory],
 })
 export class PaymentsModule {}
-
-export function processorOptions(config: AppConfig) {
-  return {
-    gatewayTimeoutMs: config.gatewayTimeoutMs,
-    publicBaseUrl: config.publicBaseUrl,
-    retryTemporaryMax: config.retryTemporaryMax,
-    retryBaseDelayMs: config.retryBaseDelayMs,
-    stalePaymentAfterMs: config.stalePaymentAfterMs,
-    sandboxCallbackDelayMs: config.sandboxCallbackDelayMs,
-  };
-}

@@ -32,6 +32,11 @@ export const appRoutes: Route[] = [
         loadChildren: () => import('./features/merchants/merchants.routes').then((m) => m.MERCHANTS_ROUTES),
       },
       {
+        path: ROUTE_PATHS.gateways,
+        canMatch: [roleGuard(PERMISSIONS.viewGateways)],
+        loadChildren: () => import('./features/gateways/gateways.routes').then((m) => m.GATEWAYS_ROUTES),
+      },
+      {
         path: ROUTE_PATHS.auditLog,
         canMatch: [roleGuard(PERMISSIONS.viewAuditLog)],
         loadChildren: () => import('./features/audit/audit.routes').then((m) => m.AUDIT_ROUTES),

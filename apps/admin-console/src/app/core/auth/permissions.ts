@@ -16,6 +16,9 @@ export const PERMISSIONS = {
   viewAllMerchantsPayments: ['admin', 'finance', 'sre'],
   /** `sre` investigates payments but does not move money. */
   refundPayments: ['admin', 'finance', 'merchant'],
+  /** `sre` watches gateway health; only admins change gateways (API.md §6). */
+  viewGateways: ['admin', 'sre'],
+  manageGateways: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -34,6 +34,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
     exact: false,
   },
   {
+    label: 'Gateways',
+    url: ROUTE_URLS.gateways,
+    permission: 'viewGateways',
+    testId: 'nav-gateways',
+    exact: false,
+  },
+  {
     label: 'Audit log',
     url: ROUTE_URLS.auditLog,
     permission: 'viewAuditLog',

@@ -15,6 +15,15 @@ const TONES: Record<string, string> = {
   failed_retryable: 'warning',
   partially_refunded: 'info',
   refunded: 'info',
+  // Gateways: health, circuit breaker, switch
+  healthy: 'success',
+  degraded: 'warning',
+  down: 'danger',
+  closed: 'success',
+  half_open: 'warning',
+  open: 'danger',
+  enabled: 'success',
+  disabled: 'neutral',
 };
 
 /** A status as a coloured pill; `partially_refunded` reads "partially refunded". */

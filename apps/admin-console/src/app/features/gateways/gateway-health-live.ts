@@ -1,11 +1,15 @@
+import { InjectionToken } from '@angular/core';
 import type { GatewayHealthEntry, GatewayView } from '@lsp/contracts';
 import type { GatewayHealthStreamData, LiveHealth } from './gateway-types';
 
 /** The `event:` name of health changes on the `gateway-health` stream. */
 export const GATEWAY_HEALTH_EVENT = 'gateway.health';
 
-/** How often health is re-read over HTTP while the stream is not connected. */
-export const HEALTH_POLL_INTERVAL_MS = 15_000;
+/** How often health is re-read over HTTP while the stream is not connected (shortened in unit tests). */
+export const HEALTH_POLL_INTERVAL_MS = new InjectionToken<number>('HEALTH_POLL_INTERVAL_MS', {
+  providedIn: 'root',
+  factory: () => 15_000,
+});
 
 export function healthFromView(gateway: GatewayView): LiveHealth {
   return { ...gateway.health, circuit: null, attempts: null };

@@ -123,7 +123,7 @@ export class GatewaysPage {
       .subscribe((message) => this.onLive(message));
 
     // The fallback: only while the stream is not delivering.
-    interval(HEALTH_POLL_INTERVAL_MS)
+    interval(inject(HEALTH_POLL_INTERVAL_MS))
       .pipe(
         filter(() => this.liveState() !== 'open' && !this.loading()),
         exhaustMap(() => this.api.health().pipe(catchError(() => EMPTY))),

@@ -122,6 +122,16 @@ export class GatewayForm implements OnInit {
     this.form.controls.config.valueChanges
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(() => this.configValues.set(this.form.controls.config.getRawValue()));
+    // After a first submit, problems follow the input as it is corrected; an API complaint is about values
+    // that have since changed, so it goes until the next submit.
+    this.form.valueChanges.pipe(takeUntilDestroyed(this.destroyRef)).subscribe(() => {
+      if (this.submitted()) {
+        this.problems.set(this.validate());
+      }
+      if (this.apiError()?.param) {
+        this.apiError.set(null);
+      }
+    });
   }
 
   /** Inputs are known from here on; the form is filled once (it is recreated for another gateway). */

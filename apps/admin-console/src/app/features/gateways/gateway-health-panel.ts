@@ -59,9 +59,19 @@ export class GatewayHealthPanel {
   protected readonly samples = signal<GatewayHealthSample[]>([]);
   protected readonly loading = signal(true);
   protected readonly error = signal<ApiError | null>(null);
+  /** The window last asked for, as the charts' x range. */
+  protected readonly window = signal<{ from: number; to: number } | null>(null);
 
   protected readonly formatPercent = (v: number) => formatPercent(v);
   protected readonly formatLatency = (v: number) => formatLatency(v);
+  /** Hours and minutes within a day; the date as well over longer windows. */
+  protected readonly formatTime = computed(() => {
+    const format = new Intl.DateTimeFormat(
+      undefined,
+      this.range() > 24 ? { month: 'short', day: 'numeric', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' },
+    );
+    return (epochMs: number) => format.format(new Date(epochMs));
+  });
   protected readonly percentText = formatPercent;
   protected readonly latencyText = formatLatency;
 
@@ -97,6 +107,7 @@ export class GatewayHealthPanel {
           this.error.set(null);
           const to = new Date();
           const from = new Date(to.getTime() - hours * 3_600_000);
+          this.window.set({ from: from.getTime(), to: to.getTime() });
           // Errors are handled per request so that the next range or retry still loads.
           return this.api.history(id, from.toISOString(), to.toISOString()).pipe(
             tap({

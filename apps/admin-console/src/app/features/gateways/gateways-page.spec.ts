@@ -276,6 +276,10 @@ describe('GatewaysPage', () => {
 
     type('gateway-credential-saltKey', 'salt');
     type('gateway-credential-saltIndex', '1');
+    await settle();
+    // Corrected fields lose their complaint as they are typed, not only on the next submit.
+    expect(byTestId('gateway-error-credentials-saltKey')).toBeNull();
+    expect(byTestId('gateway-error-credentials-saltIndex')).toBeNull();
     byTestId<HTMLButtonElement>('gateway-form-submit')?.click();
     await settle();
     const create = backend.expectOne((r) => r.method === 'POST' && r.url === LIST);

@@ -18,6 +18,9 @@ export interface LineChartOptions {
   formatX: (epochMs: number) => string;
   yMin?: number;
   yMax?: number;
+  /** The time window shown, so a sparse series still sits where it belongs in it. */
+  xMin?: number;
+  xMax?: number;
 }
 
 export type LineChartConfig = ChartConfiguration<'line', ChartPoint[]>;
@@ -54,6 +57,8 @@ export function lineChartConfig(series: readonly ChartSeries[], options: LineCha
       scales: {
         x: {
           type: 'linear',
+          min: options.xMin,
+          max: options.xMax,
           ticks: { maxTicksLimit: 6, callback: (value) => options.formatX(Number(value)) },
         },
         y: {

@@ -94,6 +94,8 @@ export class LineChart {
   readonly formatX = input<(epochMs: number) => string>(defaultFormatX);
   readonly yMin = input<number | undefined>(undefined);
   readonly yMax = input<number | undefined>(undefined);
+  readonly xMin = input<number | undefined>(undefined);
+  readonly xMax = input<number | undefined>(undefined);
   readonly height = input(200);
   readonly testId = input('line-chart');
 
@@ -107,6 +109,8 @@ export class LineChart {
       formatX: this.formatX(),
       yMin: this.yMin(),
       yMax: this.yMax(),
+      xMin: this.xMin(),
+      xMax: this.xMax(),
     }),
   );
   protected readonly summary = computed(() => summarizeSeries(this.series(), this.formatY()));

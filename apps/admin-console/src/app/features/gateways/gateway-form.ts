@@ -2,7 +2,11 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
-  type OnInit,
+  type ElementRef,
+  afterNextRender,
+  effect,
+  untracked,
+  viewChild,
   computed,
   inject,
   input,
@@ -57,7 +61,7 @@ type Problems = Record<string, string>;
   templateUrl: './gateway-form.html',
   styleUrl: './gateway-form.scss',
 })
-export class GatewayForm implements OnInit {
+export class GatewayForm {
   private readonly api = inject(GatewaysApiService);
   private readonly destroyRef = inject(DestroyRef);
   private readonly fb = inject(NonNullableFormBuilder);
@@ -117,11 +121,20 @@ export class GatewayForm implements OnInit {
   protected readonly submitted = signal(false);
   protected readonly problems = signal<Problems>({});
   protected readonly apiError = signal<ApiError | null>(null);
+  private readonly providerField = viewChild<ElementRef<HTMLElement>>('providerField');
+  private readonly codeField = viewChild<ElementRef<HTMLElement>>('codeField');
 
   constructor() {
     this.form.controls.config.valueChanges
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe(() => this.configValues.set(this.form.controls.config.getRawValue()));
+    // The page keeps one form open and may point it at another gateway: refill whenever the target changes.
+    effect(() => {
+      const gateway = this.gateway();
+      untracked(() => this.fill(gateway));
+    });
+    // Focus brings the form into view and starts keyboard users where the work is.
+    afterNextRender(() => (this.editing() ? this.codeField() : this.providerField())?.nativeElement.focus());
     // After a first submit, problems follow the input as it is corrected; an API complaint is about values
     // that have since changed, so it goes until the next submit.
     this.form.valueChanges.pipe(takeUntilDestroyed(this.destroyRef)).subscribe(() => {
@@ -132,11 +145,6 @@ export class GatewayForm implements OnInit {
         this.apiError.set(null);
       }
     });
-  }
-
-  /** Inputs are known from here on; the form is filled once (it is recreated for another gateway). */
-  ngOnInit(): void {
-    this.fill();
   }
 
   protected onProviderChange(): void {
@@ -216,10 +224,15 @@ export class GatewayForm implements OnInit {
       });
   }
 
-  private fill(): void {
-    const gateway = this.gateway();
+  private fill(gateway: GatewayView | null): void {
+    this.submitted.set(false);
+    this.problems.set({});
+    this.apiError.set(null);
+    this.form.reset();
+    this.form.controls.provider.enable();
     if (!gateway) {
-      this.form.controls.priority.setValue(String(this.defaultPriority()));
+      this.form.controls.priority.setValue(String(untracked(this.defaultPriority)));
+      this.provider.set(this.form.controls.provider.getRawValue());
       this.onProviderChange();
       return;
     }

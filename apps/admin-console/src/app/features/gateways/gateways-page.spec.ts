@@ -381,6 +381,25 @@ describe('GatewaysPage', () => {
     expect(inRow('gw_b', 'gateway-name-cell')?.textContent).toContain('Razorpay renamed');
   });
 
+  it('refills the open form when another gateway is edited', async () => {
+    await renderWith(['admin'], [primary(), secondary()]);
+    inRow('gw_b', 'gateway-edit')?.click();
+    await settle();
+    type('gateway-name', 'half-typed');
+    inRow('gw_a', 'gateway-edit')?.click();
+    await settle();
+    expect(byTestId<HTMLInputElement>('gateway-code')?.value).toBe('primary');
+    expect(byTestId<HTMLInputElement>('gateway-name')?.value).toBe('Primary');
+    expect(byTestId('gateway-credentials')).toBeNull();
+    byTestId<HTMLButtonElement>('gateway-form-submit')?.click();
+    await settle();
+    const put = backend.expectOne(`${LIST}/gw_a`);
+    expect(put.request.body).toMatchObject({ code: 'primary', name: 'Primary' });
+    put.flush(primary());
+    await settle();
+    backend.expectOne(LIST).flush(list([primary(), secondary()]));
+  });
+
   it('saves a new order atomically and shows the server order', async () => {
     const third = gatewayView('gw_c', { code: 'third', priority: 30 });
     await renderWith(['admin'], [primary(), secondary(), third]);

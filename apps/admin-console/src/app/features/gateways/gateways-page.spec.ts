@@ -353,6 +353,7 @@ describe('GatewaysPage', () => {
     expect(keyId?.placeholder).toBe('Current: rzp_test_••••abcd');
     expect(byTestId<HTMLSelectElement>('gateway-provider')?.disabled).toBe(true);
     expect(byTestId<HTMLInputElement>('gateway-code')?.value).toBe('rzp');
+    expect(byTestId('gateway-secrets-key-version')?.textContent).toBe('v1');
 
     type('gateway-credential-keyId', 'rzp_test_NEWKEY123456');
     byTestId<HTMLButtonElement>('gateway-form-submit')?.click();

@@ -3,10 +3,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import type { GatewayHealthChange } from '@lsp/contracts';
 import { newId } from '@lsp/domain';
-import { RedisGatewayCircuit } from '@lsp/payments';
+import { GatewayDirectory, RedisGatewayCircuit } from '@lsp/payments';
 import { Database, dataSourceFor, prepareDatabase } from '@lsp/persistence';
 import { SecretBox, createLogger } from '@lsp/platform';
 import { type StreamMessage, streamBufferKey } from '@lsp/queues';
+import { eventually } from '@lsp/testing';
 import { CollectGatewayHealthProcessor, gatewayDownAlert } from '../src/gateways/collect-gateway-health.processor';
 import {
   REENCRYPT_BATCH_SIZE,
@@ -56,7 +57,8 @@ describe('gateway health collector and secret re-encryption (gateways queue)', (
     const ids = await owner.query<{ id: string; code: string }>(`SELECT id, code FROM gateways`);
     primaryId = ids.rows.find((r) => r.code === 'sandbox-primary')?.id as string;
     secondaryId = ids.rows.find((r) => r.code === 'sandbox-secondary')?.id as string;
-    app = await bootWorkers(config, { outboxRelay: false });
+    // A long gateway cache: only an invalidation message can refresh it within a test.
+    app = await bootWorkers(config, { outboxRelay: false, payments: { gatewayCacheMs: 600_000 } });
     collector = app.get(CollectGatewayHealthProcessor);
     // The scheduler's first tick ran at boot; wait for it so the test's ticks are the only ones from here on.
     await eventuallySampled();
@@ -238,6 +240,19 @@ describe('gateway health collector and secret re-encryption (gateways queue)', (
     } finally {
       await owner.query(`UPDATE gateways SET enabled = true WHERE id = $1`, [secondaryId]);
     }
+  });
+
+  it('drops the workers gateway cache when another process announces a gateway change', async () => {
+    const directory = app.get(GatewayDirectory);
+    expect((await directory.byId(secondaryId))?.name).toBe('Sandbox (secondary)');
+    await owner.query(`UPDATE gateways SET name = 'Renamed by the API' WHERE id = $1`, [secondaryId]);
+    // Still cached ...
+    expect((await directory.byId(secondaryId))?.name).toBe('Sandbox (secondary)');
+    // ... until the API's invalidation message arrives.
+    await redis.publish(`${config.redisPrefix}:invalidate:gateways`, 'changed');
+    await eventually(async () =>
+      (await directory.byId(secondaryId))?.name === 'Renamed by the API' ? true : undefined,
+    );
   });
 
   describe('re-encryption after a key rotation', () => {

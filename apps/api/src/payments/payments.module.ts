@@ -14,13 +14,14 @@ import { type AppConfig, type Logger, SecretBox } from '@lsp/platform';
 import { APP_CONFIG, LOGGER, REDIS } from '../core/infra/tokens';
 import { GatewayWebhooksController } from '../gateway-webhooks/gateway-webhooks.controller';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { RazorpayCheckoutController } from '../razorpay-checkout/razorpay-checkout.controller';
 import { SandboxCheckoutController } from '../sandbox/sandbox-checkout.controller';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  controllers: [PaymentsController, GatewayWebhooksController, SandboxCheckoutController],
+  controllers: [PaymentsController, GatewayWebhooksController, SandboxCheckoutController, RazorpayCheckoutController],
   providers: [
     PaymentsService,
     PaymentTimelineRepository,

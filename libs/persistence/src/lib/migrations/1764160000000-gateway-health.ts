@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Gateway health: the collector's latest figures on the gateway row (what routing and the gateway views read)
+ * Gateway health (and the lookup of the Razorpay checkout page): the collector's latest figures on the gateway row (what routing and the gateway views read)
  * and one sample per gateway per tick (the console's chart). Samples are platform data, pruned by `at`.
  */
 export class GatewayHealth1764160000000 implements MigrationInterface {
@@ -33,12 +33,17 @@ export class GatewayHealth1764160000000 implements MigrationInterface {
     // The history endpoint reads one gateway over a time range; retention deletes by age.
     await q.query(`CREATE INDEX gateway_health_samples_gateway_at_idx ON gateway_health_samples (gateway_id, at)`);
     await q.query(`CREATE INDEX gateway_health_samples_at_idx ON gateway_health_samples (at)`);
+    // The Razorpay checkout page finds its payment by the order id the attempt recorded.
+    await q.query(
+      `CREATE INDEX payment_attempts_reference_idx ON payment_attempts (gateway_reference) WHERE gateway_reference IS NOT NULL`,
+    );
     // DELETE: the data-retention cleaner prunes old samples as lsp_app.
     await q.query(`GRANT SELECT, INSERT, DELETE ON gateway_health_samples TO lsp_app`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE gateway_health_samples`);
+    await q.query(`DROP INDEX payment_attempts_reference_idx`);
     await q.query(
       `ALTER TABLE gateways DROP COLUMN health_success_rate, DROP COLUMN health_p95_latency_ms, DROP COLUMN health_attempts`,
     );

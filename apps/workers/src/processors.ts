@@ -1,6 +1,8 @@
 import type { Type } from '@nestjs/common';
 import type { JobProcessor } from './core/job-processor';
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
+import { CollectGatewayHealthProcessor } from './gateways/collect-gateway-health.processor';
+import { ReencryptGatewaySecretsProcessor } from './gateways/reencrypt-gateway-secrets.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
@@ -19,4 +21,6 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   ReconcilePaymentProcessor,
   RecoverOrphanedPaymentsProcessor,
   PurgeIdempotencyKeysProcessor,
+  CollectGatewayHealthProcessor,
+  ReencryptGatewaySecretsProcessor,
 ];

@@ -49,6 +49,7 @@ import {
 import { WORKERS_VERSION } from './core/version';
 import { WorkerStats } from './core/worker-stats';
 import { EVENT_HANDLERS, type EventHandler } from './events/event-handler';
+import { gatewayProviders } from './gateways/gateways.providers';
 import { EVENT_HANDLER_TYPES } from './events/event-handlers';
 import { OutboxRelay, type OutboxRelayOptions, createEventsQueue } from './outbox/outbox-relay.service';
 import type { PaymentWorkerOptions } from './payments/payment-worker-options';
@@ -204,6 +205,7 @@ export class WorkersModule {
       },
       WorkerStats,
       ...paymentProviders(options.payments),
+      ...gatewayProviders(),
       {
         provide: OUTBOX_RELAY,
         inject: [Database, APP_CONFIG, WORKER_IDENTITY, LOGGER],

@@ -52,6 +52,24 @@ describe('loadConfig', () => {
     expect(c.encryptionKeys.map((k) => k.version)).toEqual(['v1', 'v2']);
     expect(c.generated).toEqual([]);
   });
+
+  it('reads the gateway health and circuit breaker settings, refusing zero durations', () => {
+    const c = loadConfig({});
+    expect([c.gatewayHealthIntervalMs, c.gatewayHealthWindowMs]).toEqual([10_000, 300_000]);
+    expect([c.circuitFailureThreshold, c.circuitCooldownMs]).toEqual([5, 30_000]);
+    const tuned = loadConfig({ GATEWAY_HEALTH_INTERVAL: '2s', CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_COOLDOWN: '1s' });
+    expect([tuned.gatewayHealthIntervalMs, tuned.circuitFailureThreshold, tuned.circuitCooldownMs]).toEqual([
+      2000, 2, 1000,
+    ]);
+    for (const [name, value] of [
+      ['GATEWAY_HEALTH_INTERVAL', '0'],
+      ['GATEWAY_HEALTH_WINDOW', 'soon'],
+      ['CIRCUIT_FAILURE_THRESHOLD', '0'],
+      ['CIRCUIT_COOLDOWN', '0'],
+    ]) {
+      expect(() => loadConfig({ [name]: value })).toThrow(`${name}: `);
+    }
+  });
 });
 
 describe('parseDuration', () => {

@@ -51,6 +51,12 @@ export interface AppConfig {
   loginMaxPerEmail: number;
   /** How often an open server-sent event stream gets a heartbeat comment (keeps proxies from closing it). */
   streamHeartbeatMs: number;
+  /** How often the Gateway Health Collector runs, and the window of recent attempts it judges a gateway on. */
+  gatewayHealthIntervalMs: number;
+  gatewayHealthWindowMs: number;
+  /** Consecutive failed attempts at a gateway that open its circuit, and how long it stays open before a trial. */
+  circuitFailureThreshold: number;
+  circuitCooldownMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -163,6 +169,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     streamHeartbeatMs: duration(env, 'STREAM_HEARTBEAT_INTERVAL', '15s'),
+    gatewayHealthIntervalMs: positiveDuration(env, 'GATEWAY_HEALTH_INTERVAL', '10s'),
+    gatewayHealthWindowMs: positiveDuration(env, 'GATEWAY_HEALTH_WINDOW', '5m'),
+    circuitFailureThreshold: int(env, 'CIRCUIT_FAILURE_THRESHOLD', 5, 1, 1000),
+    circuitCooldownMs: positiveDuration(env, 'CIRCUIT_COOLDOWN', '30s'),
     generated,
   };
 }
@@ -224,6 +234,12 @@ function duration(env: Env, name: string, fallback: string): number {
   const v = env[name] || fallback;
   const ms = parseDuration(v);
   if (ms === null) throw new ConfigError(name, `"${v}" is not a duration like 300ms, 5s, 15m or 2h`);
+  return ms;
+}
+
+function positiveDuration(env: Env, name: string, fallback: string): number {
+  const ms = duration(env, name, fallback);
+  if (ms <= 0) throw new ConfigError(name, 'must be longer than zero');
   return ms;
 }
 

@@ -28,7 +28,7 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events']);
+    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'gateways']);
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(false);
@@ -85,7 +85,12 @@ describe('queue declarations', () => {
       expect(isJobName(s.queue, s.job)).toBe(true);
       expect(() => parseJobPayload(s.queue, s.job as never, s.payload)).not.toThrow();
     }
-    const config = { auditVerifyEvery: 60_000, retryBaseDelayMs: 30_000, stalePaymentAfterMs: 900_000 };
+    const config = {
+      auditVerifyEvery: 60_000,
+      retryBaseDelayMs: 30_000,
+      stalePaymentAfterMs: 900_000,
+      gatewayHealthIntervalMs: 10_000,
+    };
     const every = Object.fromEntries(JOB_SCHEDULES.map((s) => [s.id, s.everyMs(config)]));
     expect(every).toEqual({
       'verify-audit-chain': 60_000,
@@ -93,6 +98,8 @@ describe('queue declarations', () => {
       'monitor-stale-payments': 5000,
       'recover-orphaned-payments': 600_000,
       'purge-idempotency-keys': 3_600_000,
+      'collect-gateway-health': 10_000,
+      'reencrypt-gateway-secrets': 86_400_000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });

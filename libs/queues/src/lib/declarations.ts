@@ -1,7 +1,7 @@
 import type { DefaultJobOptions, JobSchedulerTemplateOptions, JobsOptions } from 'bullmq';
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
-import { integer, objectOf, oneOf, string, type Validator } from './validation';
+import { integer, objectOf, oneOf, optional, string, type Validator } from './validation';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
@@ -41,6 +41,13 @@ export interface ReconcilePaymentPayload {
   reconcileAttempts: number;
 }
 
+/** Re-sealing of gateway secrets under the newest ENCRYPTION_KEYS key (daily, or an admin's request). */
+export interface ReencryptGatewaySecretsPayload {
+  trigger: 'schedule' | 'manual';
+  /** The admin who asked (user id), for the log. */
+  requestedBy?: string;
+}
+
 /** Queue name → job name → payload type. */
 export interface JobPayloads {
   maintenance: {
@@ -60,6 +67,11 @@ export interface JobPayloads {
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
+  /** Gateway health collection and credential key rotation. */
+  gateways: {
+    'collect-gateway-health': ScheduledRunPayload;
+    'reencrypt-gateway-secrets': ReencryptGatewaySecretsPayload;
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -218,6 +230,28 @@ export const QUEUES: {
     },
     jobs: eventJobs(),
   },
+  gateways: {
+    description: 'Gateway Health Collector ticks and re-encryption of gateway credentials after a key rotation',
+    // A health tick and a re-encryption run may overlap; two ticks never do (the scheduler adds one per interval).
+    concurrency: 2,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 3 },
+    jobs: {
+      'collect-gateway-health': {
+        description:
+          'Probes every enabled gateway, judges its recent attempts, records a health sample and publishes status changes',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'reencrypt-gateway-secrets': {
+        description: 'Re-seals, in batches, every gateway secret sealed under an older ENCRYPTION_KEYS version',
+        validate: objectOf<ReencryptGatewaySecretsPayload>({
+          trigger: oneOf('schedule', 'manual'),
+          requestedBy: optional(string({ maxLength: 40 })),
+        }),
+        options: { removeOnComplete: { count: 100, age: 7 * 24 * HOUR_S } },
+      },
+    },
+  },
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -289,7 +323,10 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 // ---- schedules ---------------------------------------------------------------------------------------------
 
 /** The settings schedules derive their intervals from. */
-export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'>;
+export type ScheduleConfig = Pick<
+  AppConfig,
+  'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'gatewayHealthIntervalMs'
+>;
 
 export interface JobSchedule {
   /** BullMQ job scheduler id: upserting the same id from several processes keeps a single schedule. */
@@ -371,6 +408,20 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     queue: 'payments',
     job: 'purge-idempotency-keys',
     everyMs: () => HOUR_S * 1000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'collect-gateway-health',
+    queue: 'gateways',
+    job: 'collect-gateway-health',
+    everyMs: (config) => config.gatewayHealthIntervalMs,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'reencrypt-gateway-secrets',
+    queue: 'gateways',
+    job: 'reencrypt-gateway-secrets',
+    everyMs: () => 24 * HOUR_S * 1000,
     payload: { trigger: 'schedule' },
   }),
 ];

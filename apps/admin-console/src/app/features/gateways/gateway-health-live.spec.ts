@@ -21,6 +21,8 @@ const polled = (overrides: Partial<GatewayHealthEntry> = {}): GatewayHealthEntry
   status: 'healthy',
   successRate: 0.99,
   p95LatencyMs: 200,
+  attempts: 80,
+  circuit: 'closed',
   checkedAt: '2026-11-26T10:10:00.000Z',
   ...overrides,
 });
@@ -44,10 +46,15 @@ describe('live gateway health', () => {
     );
   });
 
-  it('keeps the circuit the stream reported when a poll brings newer figures', () => {
+  it('takes the circuit and attempts a newer poll reports', () => {
     const current: LiveHealth = applyStreamHealth(undefined, streamData());
     const next = applyPolledHealth(current, polled());
-    expect(next).toMatchObject({ status: 'healthy', successRate: 0.99, circuit: 'open', attempts: 50 });
+    expect(next).toMatchObject({ status: 'healthy', successRate: 0.99, circuit: 'closed', attempts: 80 });
+  });
+
+  it('keeps the circuit the stream reported when the poll could not read it', () => {
+    const current: LiveHealth = applyStreamHealth(undefined, streamData());
+    expect(applyPolledHealth(current, polled({ circuit: null }))).toMatchObject({ circuit: 'open' });
   });
 
   it('lets an older poll lose against a newer stream message', () => {

@@ -12,7 +12,7 @@ export const HEALTH_POLL_INTERVAL_MS = new InjectionToken<number>('HEALTH_POLL_I
 });
 
 export function healthFromView(gateway: GatewayView): LiveHealth {
-  return { ...gateway.health, circuit: null, attempts: null };
+  return { ...gateway.health };
 }
 
 /**
@@ -37,7 +37,10 @@ export function applyStreamHealth(current: LiveHealth | undefined, data: Gateway
   };
 }
 
-/** A poll knows nothing of the circuit or attempt count: those stay as the stream last said. */
+/**
+ * A poll reads the circuit from Redis as of the request; when Redis could not tell (null), the circuit stays as
+ * the stream last said.
+ */
 export function applyPolledHealth(current: LiveHealth | undefined, entry: GatewayHealthEntry): LiveHealth {
   if (current && isOlder(entry.checkedAt, current)) {
     return current;
@@ -47,8 +50,8 @@ export function applyPolledHealth(current: LiveHealth | undefined, entry: Gatewa
     successRate: entry.successRate,
     p95LatencyMs: entry.p95LatencyMs,
     checkedAt: entry.checkedAt,
-    circuit: current?.circuit ?? null,
-    attempts: current?.attempts ?? null,
+    circuit: entry.circuit ?? current?.circuit ?? null,
+    attempts: entry.attempts,
   };
 }
 

@@ -120,7 +120,7 @@ describe('GatewaysPage', () => {
     expect(inRow('gw_b', 'gateway-health-status')?.textContent).toContain('degraded');
     expect(inRow('gw_b', 'gateway-success-rate')?.textContent?.trim()).toBe('87.5%');
     expect(inRow('gw_b', 'gateway-p95')?.textContent?.trim()).toBe('1,450 ms');
-    expect(inRow('gw_a', 'gateway-circuit')?.textContent?.trim()).toBe('—');
+    expect(inRow('gw_a', 'gateway-circuit')?.textContent?.trim()).toBe('closed');
   });
 
   it('gives sre a read-only page: no create, edit, test, delete, enable or drag', async () => {

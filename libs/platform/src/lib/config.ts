@@ -51,6 +51,19 @@ export interface AppConfig {
   loginMaxPerEmail: number;
   /** How often an open server-sent event stream gets a heartbeat comment (keeps proxies from closing it). */
   streamHeartbeatMs: number;
+  // ---- webhooks to merchants and developer tools (issue 6) ----
+  /** Longest one webhook delivery may take (connect, send, first 1 KB of the answer). */
+  webhookTimeoutMs: number;
+  /** An endpoint whose deliveries have failed continuously this long is disabled and alerted on. */
+  webhookDisableAfterMs: number;
+  /** Endpoints one merchant may register. */
+  webhookMaxEndpoints: number;
+  /** Deliveries in flight to one endpoint across every worker process; the rest wait their turn. */
+  webhookEndpointConcurrency: number;
+  /** How long a rotated-out endpoint secret still signs deliveries beside the new one. */
+  webhookSecretRotationGraceMs: number;
+  /** How long an API key replaced by `regenerate` keeps working. */
+  apiKeyRotationGraceMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -163,6 +176,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     streamHeartbeatMs: duration(env, 'STREAM_HEARTBEAT_INTERVAL', '15s'),
+    webhookTimeoutMs: duration(env, 'WEBHOOK_TIMEOUT', '15s'),
+    webhookDisableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', '5d'),
+    webhookMaxEndpoints: int(env, 'WEBHOOK_MAX_ENDPOINTS', 16, 1, 1000),
+    webhookEndpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 10, 1, 1000),
+    webhookSecretRotationGraceMs: duration(env, 'WEBHOOK_SECRET_ROTATION_GRACE', '24h'),
+    apiKeyRotationGraceMs: duration(env, 'API_KEY_ROTATION_GRACE', '24h'),
     generated,
   };
 }

@@ -8,6 +8,9 @@ import { ReconcilePaymentProcessor } from './payments/reconcile-payment.processo
 import { RecoverOrphanedPaymentsProcessor } from './payments/recover-orphaned-payments.processor';
 import { RetryPaymentProcessor } from './payments/retry-payment.processor';
 import { RetryTemporaryFailuresProcessor } from './payments/retry-temporary-failures.processor';
+import { DeliverWebhookProcessor } from './webhooks/deliver-webhook.processor';
+import { FlushApiUsageProcessor } from './webhooks/flush-api-usage.processor';
+import { SweepWebhookDeliveriesProcessor } from './webhooks/sweep-webhook-deliveries.processor';
 
 /** Every job processor of the workers app; the boot check matches them against the queue declarations. */
 export const PROCESSORS: Type<JobProcessor>[] = [
@@ -19,4 +22,7 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   ReconcilePaymentProcessor,
   RecoverOrphanedPaymentsProcessor,
   PurgeIdempotencyKeysProcessor,
+  DeliverWebhookProcessor,
+  SweepWebhookDeliveriesProcessor,
+  FlushApiUsageProcessor,
 ];

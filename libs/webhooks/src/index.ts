@@ -5,3 +5,4 @@ export * from './lib/sender';
 export * from './lib/retry-schedule';
 export * from './lib/usage-buckets';
 export * from './lib/webhook-body';
+export * from './lib/usage-counters';

@@ -2,6 +2,7 @@ import type { DefaultJobOptions, JobSchedulerTemplateOptions, JobsOptions } from
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
 import { integer, objectOf, oneOf, string, type Validator } from './validation';
+import { WEBHOOK_SCHEDULES, WEBHOOKS_QUEUE, type WebhookJobPayloads } from './webhook-jobs';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
@@ -60,6 +61,8 @@ export interface JobPayloads {
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
+  /** Merchant webhook deliveries, their recovery sweep, the API usage flush (libs/queues webhook-jobs.ts). */
+  webhooks: WebhookJobPayloads;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -218,6 +221,7 @@ export const QUEUES: {
     },
     jobs: eventJobs(),
   },
+  webhooks: WEBHOOKS_QUEUE,
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -373,4 +377,5 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     everyMs: () => HOUR_S * 1000,
     payload: { trigger: 'schedule' },
   }),
+  ...WEBHOOK_SCHEDULES,
 ];

@@ -1,0 +1,237 @@
+import type { EntityManager } from 'typeorm';
+import { newId } from '@lsp/domain';
+import { sql } from '@lsp/persistence';
+
+/*
+ * The SQL of webhook deliveries on the workers' side. A delivery row is the truth about where a delivery stands
+ * (attempt count, schedule step, next attempt, lease); jobs only carry "make attempt n now".
+ */
+
+export interface NewDelivery {
+  id: string;
+  attempt_count: number;
+}
+
+/**
+ * One delivery per subscribed, enabled endpoint of the merchant, once: the (event, endpoint) unique key makes a
+ * re-run of the fan-out (a retried job, a re-published event) create nothing new. Returns the deliveries of the
+ * event that have not made their first attempt yet, new or left over from a run that died before enqueueing.
+ */
+export async function createDeliveries(
+  em: EntityManager,
+  event: { id: string; type: string; merchantId: string },
+): Promise<NewDelivery[]> {
+  const endpoints = await sql<{ id: string }>(
+    em,
+    `SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND status = 'enabled' AND $2 = ANY(event_types)`,
+    [event.merchantId, event.type],
+  );
+  for (const endpoint of endpoints) {
+    await sql(
+      em,
+      `INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, now())
+       ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
+      [newId('webhookDelivery'), event.merchantId, event.id, endpoint.id, event.type],
+    );
+  }
+  return sql<NewDelivery>(
+    em,
+    `SELECT id, attempt_count FROM webhook_deliveries
+      WHERE merchant_id = $1 AND event_id = $2 AND status = 'pending' AND attempt_count = 0`,
+    [event.merchantId, event.id],
+  );
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  merchant_id: string;
+  event_id: string;
+  endpoint_id: string;
+  schedule_step: number;
+  url: string;
+  endpoint_status: 'enabled' | 'disabled';
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: Date | null;
+  event_type: string;
+  occurred_at: Date;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Takes the lease of attempt `attempt` of a delivery: only while the delivery is pending, the attempt is the next
+ * one (so a duplicate or stale job finds nothing) and no other worker holds a live lease on it.
+ */
+export async function claimAttempt(
+  em: EntityManager,
+  deliveryId: string,
+  attempt: number,
+  leaseMs: number,
+): Promise<ClaimedDelivery | undefined> {
+  const rows = await sql<ClaimedDelivery>(
+    em,
+    `WITH claimed AS (
+       UPDATE webhook_deliveries
+          SET lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
+        WHERE id = $1 AND status = 'pending' AND attempt_count = $2 - 1
+          AND (lease_until IS NULL OR lease_until < now())
+        RETURNING id, merchant_id, event_id, endpoint_id, schedule_step)
+     SELECT c.*, e.url, e.status AS endpoint_status, e.secret_sealed, e.previous_secret_sealed,
+            e.previous_secret_expires_at, o.type AS event_type, o.occurred_at, o.payload
+       FROM claimed c
+       JOIN webhook_endpoints e ON e.id = c.endpoint_id
+       JOIN outbox_events o ON o.id = c.event_id`,
+    [deliveryId, attempt, leaseMs],
+  );
+  return rows[0];
+}
+
+/** Gives the lease back without an attempt (endpoint busy): the attempt runs later, from `at`. */
+export async function releaseAttempt(em: EntityManager, deliveryId: string, at: Date): Promise<void> {
+  await sql(
+    em,
+    `UPDATE webhook_deliveries SET lease_until = NULL, next_attempt_at = $2, updated_at = now()
+      WHERE id = $1 AND status = 'pending'`,
+    [deliveryId, at],
+  );
+}
+
+/** Ends a delivery without an attempt: its endpoint was disabled meanwhile. A redelivery may start it again. */
+export async function abandonDelivery(em: EntityManager, deliveryId: string): Promise<void> {
+  await sql(
+    em,
+    `UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, lease_until = NULL, updated_at = now()
+      WHERE id = $1`,
+    [deliveryId],
+  );
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  merchantId: string;
+  endpointId: string;
+  eventId: string;
+  attempt: number;
+  url: string;
+  webhookTimestamp: number;
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  excerpt: string | null;
+  errorClass: string | null;
+  /** When the next attempt is due; null when there is none (success, or the schedule is spent). */
+  nextAttemptAt: Date | null;
+  nextScheduleStep: number;
+}
+
+/** Records the attempt and moves the delivery on, in one transaction; a repeated record of the same attempt is a no-op. */
+export async function recordAttempt(em: EntityManager, r: AttemptRecord): Promise<boolean> {
+  const inserted = await sql(
+    em,
+    `INSERT INTO webhook_delivery_attempts (id, delivery_id, merchant_id, endpoint_id, event_id, attempt_number, url,
+                                            webhook_timestamp, outcome, response_status, latency_ms, response_excerpt,
+                                            error_class)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (delivery_id, attempt_number) DO NOTHING
+     RETURNING id`,
+    [
+      newId('webhookAttempt'),
+      r.deliveryId,
+      r.merchantId,
+      r.endpointId,
+      r.eventId,
+      r.attempt,
+      r.url,
+      r.webhookTimestamp,
+      r.ok ? 'succeeded' : 'failed',
+      r.status,
+      r.latencyMs,
+      r.excerpt,
+      r.ok ? null : (r.errorClass ?? 'network_error'),
+    ],
+  );
+  if (inserted.length === 0) return false;
+  await sql(
+    em,
+    `UPDATE webhook_deliveries
+        SET attempt_count = $2, last_attempt_at = now(), lease_until = NULL, updated_at = now(),
+            status = CASE WHEN $3 THEN 'succeeded' WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+            next_attempt_at = CASE WHEN $3 THEN NULL ELSE $4::timestamptz END,
+            schedule_step = $5
+      WHERE id = $1`,
+    [r.deliveryId, r.attempt, r.ok, r.nextAttemptAt, r.nextScheduleStep],
+  );
+  return true;
+}
+
+export interface EndpointHealth {
+  disabled: boolean;
+  /** Newly disabled by this attempt because it failed continuously too long. */
+  disabledForFailing: boolean;
+  failingSince: Date | null;
+}
+
+/**
+ * One success resets the endpoint's failure clock; a failure starts it (if not running). A 410 Gone disables the
+ * endpoint at once; a clock older than `disableAfterMs` disables it for failing.
+ */
+export async function updateEndpointHealth(
+  em: EntityManager,
+  endpointId: string,
+  outcome: { ok: boolean; gone: boolean },
+  disableAfterMs: number,
+): Promise<EndpointHealth> {
+  if (outcome.ok) {
+    await sql(
+      em,
+      `UPDATE webhook_endpoints SET failing_since = NULL, updated_at = now() WHERE id = $1 AND failing_since IS NOT NULL`,
+      [endpointId],
+    );
+    return { disabled: false, disabledForFailing: false, failingSince: null };
+  }
+  const rows = await sql<{ status: string; failing_since: Date; newly_failing: boolean }>(
+    em,
+    `WITH before AS (SELECT id, status AS old_status FROM webhook_endpoints WHERE id = $1 FOR UPDATE)
+     UPDATE webhook_endpoints e
+        SET failing_since = coalesce(e.failing_since, now()),
+            status = CASE WHEN e.status = 'enabled'
+                           AND ($2 OR coalesce(e.failing_since, now()) <= now() - $3 * interval '1 millisecond')
+                          THEN 'disabled' ELSE e.status END,
+            disabled_reason = CASE WHEN e.status <> 'enabled' THEN e.disabled_reason
+                                   WHEN $2 THEN 'gone'
+                                   WHEN coalesce(e.failing_since, now()) <= now() - $3 * interval '1 millisecond' THEN 'failing'
+                                   ELSE NULL END,
+            disabled_at = CASE WHEN e.status = 'enabled'
+                                AND ($2 OR coalesce(e.failing_since, now()) <= now() - $3 * interval '1 millisecond')
+                               THEN now() ELSE e.disabled_at END,
+            updated_at = now()
+       FROM before b
+      WHERE e.id = b.id
+      RETURNING e.status, e.failing_since, (b.old_status = 'enabled' AND e.status = 'disabled' AND e.disabled_reason = 'failing') AS newly_failing`,
+    [endpointId, outcome.gone, disableAfterMs],
+  );
+  const row = rows[0];
+  return {
+    disabled: row?.status === 'disabled',
+    disabledForFailing: row?.newly_failing ?? false,
+    failingSince: row?.failing_since ?? null,
+  };
+}
+
+/** Pending deliveries whose next attempt is overdue by `graceMs` and not leased: their job was lost. */
+export async function overdueDeliveries(
+  em: EntityManager,
+  graceMs: number,
+  limit: number,
+): Promise<{ id: string; merchant_id: string; attempt_count: number }[]> {
+  return sql(
+    em,
+    `SELECT id, merchant_id, attempt_count FROM webhook_deliveries
+      WHERE status = 'pending' AND next_attempt_at < now() - $1 * interval '1 millisecond'
+        AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY next_attempt_at
+      LIMIT $2`,
+    [graceMs, limit],
+  );
+}

@@ -20,7 +20,8 @@ export class Webhooks1764180000000 implements MigrationInterface {
         url text NOT NULL CHECK (length(url) BETWEEN 8 AND 2048),
         description text CHECK (length(description) <= 500),
         event_types text[] NOT NULL CHECK (cardinality(event_types) > 0 AND event_types <@ ${eventTypes}),
-        status text NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled')),
+        -- a deleted endpoint is kept (its deliveries and attempts refer to it) but never shown or called again
+        status text NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled', 'deleted')),
         disabled_reason text CHECK (disabled_reason IN ('manual', 'gone', 'failing')),
         disabled_at timestamptz,
         secret_sealed text NOT NULL,

@@ -3,7 +3,9 @@ import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { Database, recordEvent } from '@lsp/persistence';
 import { eventually } from '@lsp/testing';
+import { addJob, deliverWebhookJobId } from '@lsp/queues';
 import { generateWebhookSecret } from '@lsp/webhooks';
+import { openWebhooksQueue } from '../src/webhooks/webhooks-queue';
 import { createMerchant, outboxEvent } from './factories/outbox-event.factory';
 import { createEndpoint } from './factories/webhook-endpoint.factory';
 import { bootWorkers, clearPrefix, testConfig } from './helpers';
@@ -293,6 +295,46 @@ describe('webhook deliveries (outbox → events → webhooks queue → a local r
       [endpoint.id],
     );
     expect(rows[0].n).toBe(events.length);
+  });
+
+  it('replays a delivery whose retries are spent with new attempts and the same webhook-id', async () => {
+    const endpoint = await createEndpoint(db, config, merchantId, `${receiver.url}/replay`);
+    let healthy = false;
+    receiver.respond((req, res) => {
+      res.statusCode = req.path === '/replay' && !healthy ? 500 : 200;
+      res.end();
+    });
+    const eventId = await emit();
+    // 5 attempts (the whole schedule), then the delivery is failed for good.
+    await eventually(async () => ((await delivery(eventId, endpoint.id))?.status === 'failed' ? true : undefined));
+    expect(await attemptsOf(eventId, endpoint.id)).toHaveLength(5);
+
+    // What POST /api/v1/events/:id/redeliver does: back to pending, schedule from the start, attempt 6 now.
+    healthy = true;
+    const { rows } = await owner.query(
+      `UPDATE webhook_deliveries SET status = 'pending', schedule_step = 0, next_attempt_at = now()
+        WHERE event_id = $1 AND endpoint_id = $2 RETURNING id, attempt_count`,
+      [eventId, endpoint.id],
+    );
+    const queue = openWebhooksQueue(config, 'test-replay');
+    try {
+      await addJob(
+        queue,
+        'webhooks',
+        'deliver-webhook',
+        { merchantId, deliveryId: rows[0].id, attempt: rows[0].attempt_count + 1, deferrals: 0 },
+        { jobId: deliverWebhookJobId(rows[0].id, rows[0].attempt_count + 1, 99) },
+      );
+    } finally {
+      await queue.close();
+    }
+    await eventually(async () => ((await delivery(eventId, endpoint.id))?.status === 'succeeded' ? true : undefined));
+    const attempts = await attemptsOf(eventId, endpoint.id);
+    expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'succeeded']);
+    const requests = receiver.forPath('/replay');
+    expect(requests).toHaveLength(6);
+    expect(new Set(requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
+    expect(() => new Webhook(endpoint.secret).verify(requests[5].body, requests[5].headers)).not.toThrow();
   });
 
   it('records an attempt once even when its job runs twice (a re-run after a crash)', async () => {

@@ -21,7 +21,7 @@ export class CreateWebhookDeliveriesHandler implements EventHandler, OnApplicati
 
   constructor(
     @Inject(Database) private readonly db: Database,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.queue = openWebhooksQueue(config, 'webhooks-fan-out');
   }
@@ -34,7 +34,7 @@ export class CreateWebhookDeliveriesHandler implements EventHandler, OnApplicati
     const merchantId = event.merchantId;
     if (!merchantId) return;
     const deliveries = await this.db.merchant(merchantId, (em) =>
-      createDeliveries(em, { id: event.id, type: event.type, merchantId }),
+      createDeliveries(em, { id: event.id, type: event.type, merchantId }, this.config.webhookMaxEndpoints),
     );
     await addJobs(
       this.queue,

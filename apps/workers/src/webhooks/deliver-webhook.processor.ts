@@ -14,7 +14,6 @@ import {
   claimAttempt,
   recordAttempt,
   releaseAttempt,
-  updateEndpointHealth,
 } from './webhook-deliveries.repository';
 import { openWebhooksQueue } from './webhooks-queue';
 
@@ -119,7 +118,7 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay);
 
     const health = await this.db.merchant(delivery.merchant_id, async (em) => {
-      const recorded = await recordAttempt(em, {
+      const outcome = await recordAttempt(em, {
         deliveryId: delivery.id,
         merchantId: delivery.merchant_id,
         endpointId: delivery.endpoint_id,
@@ -134,26 +133,22 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
         errorClass: result.errorClass,
         nextAttemptAt,
         nextScheduleStep: nextStep,
+        gone,
+        disableAfterMs: this.config.webhookDisableAfterMs,
       });
-      if (!recorded) return null;
-      const h = await updateEndpointHealth(
-        em,
-        delivery.endpoint_id,
-        { ok: result.ok, gone },
-        this.config.webhookDisableAfterMs,
-      );
-      if (h.disabledForFailing) {
+      if (!outcome.recorded) return null;
+      if (outcome.disabledForFailing) {
         await raiseAlert(em, {
           fingerprint: `webhook-endpoint-disabled:${delivery.endpoint_id}`,
           severity: 'warning',
           source: 'webhooks',
           title: 'Webhook endpoint disabled',
-          message: `Deliveries to ${delivery.url} failed continuously since ${h.failingSince?.toISOString()}; the endpoint was disabled`,
-          details: { endpointId: delivery.endpoint_id, url: delivery.url, failingSince: h.failingSince },
+          message: `Deliveries to ${delivery.url} failed continuously since ${outcome.failingSince?.toISOString()}; the endpoint was disabled`,
+          details: { endpointId: delivery.endpoint_id, url: delivery.url, failingSince: outcome.failingSince },
           merchantId: delivery.merchant_id,
         });
       }
-      return h;
+      return outcome;
     });
     if (health === null) return { outcome: 'skipped' };
     if (health.disabled) {

@@ -16,30 +16,31 @@ export interface NewDelivery {
  * One delivery per subscribed, enabled endpoint of the merchant, once: the (event, endpoint) unique key makes a
  * re-run of the fan-out (a retried job, a re-published event) create nothing new. Returns the deliveries of the
  * event that have not made their first attempt yet, new or left over from a run that died before enqueueing.
+ * One statement: the fan-out is on the path of every event.
  */
 export async function createDeliveries(
   em: EntityManager,
   event: { id: string; type: string; merchantId: string },
+  maxEndpoints: number,
 ): Promise<NewDelivery[]> {
-  const endpoints = await sql<{ id: string }>(
-    em,
-    `SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND status = 'enabled' AND $2 = ANY(event_types)`,
-    [event.merchantId, event.type],
-  );
-  for (const endpoint of endpoints) {
-    await sql(
-      em,
-      `INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
-      [newId('webhookDelivery'), event.merchantId, event.id, endpoint.id, event.type],
-    );
-  }
+  // Ids for as many endpoints as a merchant may have; any beyond (the limit lowered later) wait for a replay.
+  const ids = Array.from({ length: maxEndpoints }, () => newId('webhookDelivery'));
   return sql<NewDelivery>(
     em,
-    `SELECT id, attempt_count FROM webhook_deliveries
-      WHERE merchant_id = $1 AND event_id = $2 AND status = 'pending' AND attempt_count = 0`,
-    [event.merchantId, event.id],
+    `WITH targets AS (
+       SELECT id AS endpoint_id, row_number() OVER (ORDER BY id) AS n FROM webhook_endpoints
+        WHERE merchant_id = $1 AND status = 'enabled' AND $2 = ANY(event_types)
+     ), ins AS (
+       INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, next_attempt_at)
+       SELECT ($4::text[])[t.n], $1, $3, t.endpoint_id, $2, now() FROM targets t WHERE t.n <= cardinality($4::text[])
+       ON CONFLICT (event_id, endpoint_id) DO NOTHING
+       RETURNING id, attempt_count
+     )
+     SELECT id, attempt_count FROM ins
+     UNION
+     SELECT id, attempt_count FROM webhook_deliveries
+      WHERE merchant_id = $1 AND event_id = $3 AND status = 'pending' AND attempt_count = 0`,
+    [event.merchantId, event.type, event.id, ids],
   );
 }
 
@@ -125,16 +126,65 @@ export interface AttemptRecord {
   nextScheduleStep: number;
 }
 
-/** Records the attempt and moves the delivery on, in one transaction; a repeated record of the same attempt is a no-op. */
-export async function recordAttempt(em: EntityManager, r: AttemptRecord): Promise<boolean> {
-  const inserted = await sql(
+export interface EndpointHealth {
+  disabled: boolean;
+  /** Newly disabled by this attempt because it failed continuously too long. */
+  disabledForFailing: boolean;
+  failingSince: Date | null;
+}
+
+export type RecordOutcome = { recorded: false } | ({ recorded: true } & EndpointHealth);
+
+/**
+ * Records the attempt and moves the delivery and its endpoint on, in one statement; a repeated record of the same
+ * attempt (a job re-run) changes nothing. The endpoint: one success resets its failure clock, a failure starts it
+ * (if not running), a 410 Gone disables it at once, and a clock older than `disableAfterMs` disables it for failing.
+ */
+export async function recordAttempt(
+  em: EntityManager,
+  r: AttemptRecord & { gone: boolean; disableAfterMs: number },
+): Promise<RecordOutcome> {
+  const [row] = await sql<{
+    recorded: number;
+    status: string | null;
+    failing_since: Date | null;
+    newly_failing: boolean | null;
+  }>(
     em,
-    `INSERT INTO webhook_delivery_attempts (id, delivery_id, merchant_id, endpoint_id, event_id, attempt_number, url,
-                                            webhook_timestamp, outcome, response_status, latency_ms, response_excerpt,
-                                            error_class)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (delivery_id, attempt_number) DO NOTHING
-     RETURNING id`,
+    `WITH ins AS (
+       INSERT INTO webhook_delivery_attempts (id, delivery_id, merchant_id, endpoint_id, event_id, attempt_number, url,
+                                              webhook_timestamp, outcome, response_status, latency_ms, response_excerpt,
+                                              error_class)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::boolean THEN 'succeeded' ELSE 'failed' END, $10, $11, $12, $13)
+       ON CONFLICT (delivery_id, attempt_number) DO NOTHING
+       RETURNING id
+     ), delivery AS (
+       UPDATE webhook_deliveries
+          SET attempt_count = $6, last_attempt_at = now(), lease_until = NULL, updated_at = now(),
+              status = CASE WHEN $9::boolean THEN 'succeeded' WHEN $14::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+              next_attempt_at = CASE WHEN $9::boolean THEN NULL ELSE $14::timestamptz END,
+              schedule_step = $15
+        WHERE id = $2 AND EXISTS (SELECT 1 FROM ins)
+        RETURNING id
+     ), before AS (
+       SELECT id, status AS old_status, coalesce(failing_since, now()) AS clock FROM webhook_endpoints
+        WHERE id = $4 AND EXISTS (SELECT 1 FROM ins) AND (NOT $9::boolean OR failing_since IS NOT NULL)
+          FOR UPDATE
+     ), endpoint AS (
+       UPDATE webhook_endpoints e
+          SET failing_since = CASE WHEN $9::boolean THEN NULL ELSE b.clock END,
+              status = CASE WHEN d.now THEN 'disabled' ELSE e.status END,
+              disabled_reason = CASE WHEN NOT d.now THEN e.disabled_reason WHEN $16::boolean THEN 'gone' ELSE 'failing' END,
+              disabled_at = CASE WHEN d.now THEN now() ELSE e.disabled_at END,
+              updated_at = now()
+         FROM before b,
+              LATERAL (SELECT NOT $9::boolean AND b.old_status = 'enabled'
+                              AND ($16::boolean OR b.clock <= now() - $17 * interval '1 millisecond') AS now) d
+        WHERE e.id = b.id
+        RETURNING e.status, e.failing_since, (d.now AND NOT $16::boolean) AS newly_failing
+     )
+     SELECT (SELECT count(*) FROM ins)::int AS recorded, endpoint.status, endpoint.failing_since, endpoint.newly_failing
+       FROM (SELECT 1) AS one LEFT JOIN endpoint ON true`,
     [
       newId('webhookAttempt'),
       r.deliveryId,
@@ -144,78 +194,23 @@ export async function recordAttempt(em: EntityManager, r: AttemptRecord): Promis
       r.attempt,
       r.url,
       r.webhookTimestamp,
-      r.ok ? 'succeeded' : 'failed',
+      r.ok,
       r.status,
       r.latencyMs,
       r.excerpt,
       r.ok ? null : (r.errorClass ?? 'network_error'),
+      r.nextAttemptAt,
+      r.nextScheduleStep,
+      r.gone,
+      r.disableAfterMs,
     ],
   );
-  if (inserted.length === 0) return false;
-  await sql(
-    em,
-    `UPDATE webhook_deliveries
-        SET attempt_count = $2, last_attempt_at = now(), lease_until = NULL, updated_at = now(),
-            status = CASE WHEN $3 THEN 'succeeded' WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-            next_attempt_at = CASE WHEN $3 THEN NULL ELSE $4::timestamptz END,
-            schedule_step = $5
-      WHERE id = $1`,
-    [r.deliveryId, r.attempt, r.ok, r.nextAttemptAt, r.nextScheduleStep],
-  );
-  return true;
-}
-
-export interface EndpointHealth {
-  disabled: boolean;
-  /** Newly disabled by this attempt because it failed continuously too long. */
-  disabledForFailing: boolean;
-  failingSince: Date | null;
-}
-
-/**
- * One success resets the endpoint's failure clock; a failure starts it (if not running). A 410 Gone disables the
- * endpoint at once; a clock older than `disableAfterMs` disables it for failing.
- */
-export async function updateEndpointHealth(
-  em: EntityManager,
-  endpointId: string,
-  outcome: { ok: boolean; gone: boolean },
-  disableAfterMs: number,
-): Promise<EndpointHealth> {
-  if (outcome.ok) {
-    await sql(
-      em,
-      `UPDATE webhook_endpoints SET failing_since = NULL, updated_at = now() WHERE id = $1 AND failing_since IS NOT NULL`,
-      [endpointId],
-    );
-    return { disabled: false, disabledForFailing: false, failingSince: null };
-  }
-  const rows = await sql<{ status: string; failing_since: Date; newly_failing: boolean }>(
-    em,
-    `WITH before AS (SELECT id, status AS old_status FROM webhook_endpoints WHERE id = $1 FOR UPDATE)
-     UPDATE webhook_endpoints e
-        SET failing_since = coalesce(e.failing_since, now()),
-            status = CASE WHEN e.status = 'enabled'
-                           AND ($2 OR coalesce(e.failing_since, now()) <= now() - $3 * interval '1 millisecond')
-                          THEN 'disabled' ELSE e.status END,
-            disabled_reason = CASE WHEN e.status <> 'enabled' THEN e.disabled_reason
-                                   WHEN $2 THEN 'gone'
-                                   WHEN coalesce(e.failing_since, now()) <= now() - $3 * interval '1 millisecond' THEN 'failing'
-                                   ELSE NULL END,
-            disabled_at = CASE WHEN e.status = 'enabled'
-                                AND ($2 OR coalesce(e.failing_since, now()) <= now() - $3 * interval '1 millisecond')
-                               THEN now() ELSE e.disabled_at END,
-            updated_at = now()
-       FROM before b
-      WHERE e.id = b.id
-      RETURNING e.status, e.failing_since, (b.old_status = 'enabled' AND e.status = 'disabled' AND e.disabled_reason = 'failing') AS newly_failing`,
-    [endpointId, outcome.gone, disableAfterMs],
-  );
-  const row = rows[0];
+  if (!row || row.recorded === 0) return { recorded: false };
   return {
-    disabled: row?.status === 'disabled',
-    disabledForFailing: row?.newly_failing ?? false,
-    failingSince: row?.failing_since ?? null,
+    recorded: true,
+    disabled: row.status === 'disabled',
+    disabledForFailing: row.newly_failing === true,
+    failingSince: row.failing_since,
   };
 }
 

@@ -300,6 +300,27 @@ describe('webhook endpoints, events and replays (API.md §8)', () => {
     expect(res.body).toMatchObject({ ok: false, status: null, errorClass: 'connection_refused' });
   });
 
+  it('documents every webhook and developer route in the OpenAPI document', async () => {
+    const doc = (await api.request('GET', '/api/docs-json')).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/webhook-endpoints',
+        '/api/v1/webhook-endpoints/{id}',
+        '/api/v1/webhook-endpoints/{id}/rotate-secret',
+        '/api/v1/webhook-endpoints/{id}/redeliver-failed',
+        '/api/v1/events',
+        '/api/v1/events/{id}',
+        '/api/v1/events/{id}/deliveries',
+        '/api/v1/events/{id}/redeliver',
+        '/api/v1/merchant/webhooks/test',
+        '/api/v1/merchant/credentials/regenerate',
+        '/api/v1/merchant/credentials/{id}/revoke',
+        '/api/v1/merchant/usage',
+      ]),
+    );
+    expect(doc.components.schemas.CreateWebhookEndpointDto.required).toEqual(expect.arrayContaining(['url', 'events']));
+  });
+
   describe('events', () => {
     const eventIds: string[] = [];
 

@@ -13,8 +13,9 @@ export type Responder = (req: ReceivedRequest, res: ServerResponse, index: numbe
 /** A merchant's server on loopback: records every request, answers as the test says. */
 export class WebhookReceiver {
   readonly received: ReceivedRequest[] = [];
-  inFlight = 0;
-  maxInFlight = 0;
+  /** Requests being answered, and the most at once, per path. */
+  readonly inFlight = new Map<string, number>();
+  readonly maxInFlight = new Map<string, number>();
   private responder: Responder = (_req, res) => res.end('ok');
 
   private constructor(
@@ -36,9 +37,10 @@ export class WebhookReceiver {
         };
         const receiver = ref.current as WebhookReceiver;
         receiver.received.push(entry);
-        receiver.inFlight++;
-        receiver.maxInFlight = Math.max(receiver.maxInFlight, receiver.inFlight);
-        res.on('close', () => receiver.inFlight--);
+        const now = (receiver.inFlight.get(entry.path) ?? 0) + 1;
+        receiver.inFlight.set(entry.path, now);
+        receiver.maxInFlight.set(entry.path, Math.max(receiver.maxInFlight.get(entry.path) ?? 0, now));
+        res.on('close', () => receiver.inFlight.set(entry.path, (receiver.inFlight.get(entry.path) ?? 1) - 1));
         receiver.responder(entry, res, receiver.received.length - 1);
       });
     });

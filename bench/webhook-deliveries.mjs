@@ -7,6 +7,7 @@
 // Needs PostgreSQL, Redis and built apps (`npx nx run-many -t build -p api workers`).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ const endpoints = arg('endpoints', 4);
 const workerCount = arg('workers', 1);
 const duration = arg('duration', 10);
 const connections = arg('connections', 20);
+// --profile <dir>: the worker processes write a V8 CPU profile there (load it in Chrome DevTools).
+const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null;
 
 const suffix = randomBytes(4).toString('hex');
 const dbName = `lsp_bench_${suffix}`;
@@ -71,15 +74,30 @@ const receiver = createServer((req, res) => {
 await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const receiverUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
 
+// CPU time of a process so far (Linux /proc, clock ticks of 10 ms): a load-independent cost per delivery, where
+// wall-clock rates on a shared machine mostly measure the neighbours.
+const cpuMs = (pid) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+};
+
 const workers = [];
 const startWorkers = (n) => {
   for (let i = 0; i < n; i++) {
     workers.push(
-      spawn(process.execPath, ['dist/apps/workers/main.js'], {
-        cwd: root,
-        env: { ...env, WORKER_QUEUES: 'events,webhooks', WORKERS_HEALTH_PORT: '0' },
-        stdio: 'inherit',
-      }),
+      spawn(
+        process.execPath,
+        [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/apps/workers/main.js'],
+        {
+          cwd: root,
+          env: { ...env, WORKER_QUEUES: 'events,webhooks', WORKERS_HEALTH_PORT: '0' },
+          stdio: 'inherit',
+        },
+      ),
     );
   }
 };
@@ -155,6 +173,7 @@ try {
   startWorkers(workerCount);
   await waitFor(async () => received >= expected, 600_000, `${expected} deliveries`);
   const wall = (performance.now() - started) / 1000;
+  const workerCpuMs = workers.reduce((sum, w) => sum + cpuMs(w.pid), 0);
   const steady = (lastAt - firstAt) / 1000;
   // The receiver answers before the attempt is recorded: wait for the records too.
   await waitFor(
@@ -233,6 +252,11 @@ try {
       'target ≥': 500,
     },
   });
+  const perDelivery = workerCpuMs / expected;
+  console.log(
+    `worker CPU: ${(workerCpuMs / 1000).toFixed(1)} s for ${expected} deliveries = ${perDelivery.toFixed(2)} ms per delivery ` +
+      `(incl. boot and the fan-out) → at most ~${Math.round(1000 / perDelivery)} deliveries/s per fully available core`,
+  );
   const baseline = (without.requests.average + withoutAgain.requests.average) / 2;
   console.log(`\n(2) POST /api/v1/payments, ${connections} connections × ${duration} s, one API process`);
   console.table({

@@ -2,7 +2,7 @@ import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
-import { Database, recordEvent, sql } from '@lsp/persistence';
+import { Database, raiseAlert, recordEvent, sql } from '@lsp/persistence';
 import { bullConnection, bullPrefix } from '@lsp/queues';
 import { ApiHarness, expectError } from '../../../test/api-harness';
 
@@ -234,6 +234,42 @@ describe('webhook endpoints, events and replays (API.md §8)', () => {
     const removed = await api.request('DELETE', `/api/v1/webhook-endpoints/${endpoint.id}`, { token: key });
     expect(removed.body).toEqual({ id: endpoint.id, object: 'webhook_endpoint', deleted: true });
     expectError(await api.request('GET', `/api/v1/webhook-endpoints/${endpoint.id}`, { token: key }), 404, 'not_found');
+  });
+
+  it('re-enabling an endpoint the workers disabled resets its failure clock and resolves its alert', async () => {
+    const endpoint = (await createEndpoint({ url: receiverUrl, events: ['payment.failed'] })).body;
+    // As the delivery worker leaves an endpoint that failed for 5 days.
+    await db.platform(async (em) => {
+      await sql(
+        em,
+        `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'failing', disabled_at = now(),
+                failing_since = now() - interval '6 days' WHERE id = $1`,
+        [endpoint.id],
+      );
+      await raiseAlert(em, {
+        fingerprint: `webhook-endpoint-disabled:${endpoint.id}`,
+        severity: 'warning',
+        source: 'webhooks',
+        title: 'Webhook endpoint disabled',
+        message: 'failing for 6 days',
+        merchantId,
+      });
+    });
+    const shown = await api.request('GET', `/api/v1/webhook-endpoints/${endpoint.id}`, { token: key });
+    expect(shown.body).toMatchObject({ status: 'disabled', disabledReason: 'failing' });
+    expect(Date.parse(shown.body.failingSince)).toBeLessThan(Date.now() - 5 * 86_400_000);
+
+    const on = await api.request('PATCH', `/api/v1/webhook-endpoints/${endpoint.id}`, {
+      token: key,
+      body: { status: 'enabled' },
+    });
+    expect(on.body).toMatchObject({ status: 'enabled', disabledReason: null, failingSince: null });
+    const alerts = await db.platform((em) =>
+      sql<{ status: string }>(em, `SELECT status FROM alerts WHERE fingerprint = $1`, [
+        `webhook-endpoint-disabled:${endpoint.id}`,
+      ]),
+    );
+    expect(alerts).toEqual([{ status: 'resolved' }]);
   });
 
   it('sends a signed test event that the standardwebhooks package verifies, and reports the answer', async () => {

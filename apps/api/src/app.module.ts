@@ -10,6 +10,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { PaymentsModule } from './payments/payments.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         AdminPaymentsModule,
         GatewaysModule,
         StreamsModule,
+        WebhooksModule,
       ],
       controllers: [MetricsController],
     };

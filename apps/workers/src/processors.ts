@@ -10,6 +10,9 @@ import { ReconcilePaymentProcessor } from './payments/reconcile-payment.processo
 import { RecoverOrphanedPaymentsProcessor } from './payments/recover-orphaned-payments.processor';
 import { RetryPaymentProcessor } from './payments/retry-payment.processor';
 import { RetryTemporaryFailuresProcessor } from './payments/retry-temporary-failures.processor';
+import { DeliverWebhookProcessor } from './webhooks/deliver-webhook.processor';
+import { FlushApiUsageProcessor } from './webhooks/flush-api-usage.processor';
+import { SweepWebhookDeliveriesProcessor } from './webhooks/sweep-webhook-deliveries.processor';
 
 /** Every job processor of the workers app; the boot check matches them against the queue declarations. */
 export const PROCESSORS: Type<JobProcessor>[] = [
@@ -23,4 +26,7 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   PurgeIdempotencyKeysProcessor,
   CollectGatewayHealthProcessor,
   ReencryptGatewaySecretsProcessor,
+  DeliverWebhookProcessor,
+  SweepWebhookDeliveriesProcessor,
+  FlushApiUsageProcessor,
 ];

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DeveloperController } from '../developer/developer.controller';
+import { UsageRecorder } from '../developer/usage-recorder';
+import { UsageService } from '../developer/usage.service';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { MerchantsController } from './merchants.controller';
@@ -9,7 +11,7 @@ import { MerchantsService } from './merchants.service';
 @Module({
   imports: [RateLimitModule],
   controllers: [MerchantsController, DeveloperController],
-  providers: [MerchantsService, MerchantsRepository, ApiKeyAuthenticator],
+  providers: [MerchantsService, MerchantsRepository, ApiKeyAuthenticator, UsageService, UsageRecorder],
   exports: [MerchantsService, ApiKeyAuthenticator],
 })
 export class MerchantsModule {}

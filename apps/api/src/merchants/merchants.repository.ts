@@ -96,6 +96,32 @@ export class MerchantsRepository {
     ]);
   }
 
+  /**
+   * Puts an end date on the merchant's live keys of one mode (those without an earlier one): a regenerated key's
+   * predecessor keeps working until then, so the merchant can roll the new secret out without an outage.
+   */
+  async expireActiveKeys(
+    em: EntityManager,
+    merchantId: string,
+    mode: 'test' | 'live',
+    until: Date,
+  ): Promise<{ before: ApiKeyRow[]; after: ApiKeyRow[] }> {
+    const before = await sql<ApiKeyRow>(
+      em,
+      `SELECT ${KEY_COLUMNS} FROM api_keys
+        WHERE merchant_id = $1 AND mode = $2 AND status = 'active' AND (expires_at IS NULL OR expires_at > $3)
+        ORDER BY id FOR UPDATE`,
+      [merchantId, mode, until],
+    );
+    if (before.length === 0) return { before, after: [] };
+    const after = await sql<ApiKeyRow>(
+      em,
+      `UPDATE api_keys SET expires_at = $2 WHERE id = ANY($1) RETURNING ${KEY_COLUMNS}`,
+      [before.map((k) => k.id), until],
+    );
+    return { before, after: after.sort((a, b) => a.id.localeCompare(b.id)) };
+  }
+
   async revokeApiKey(
     em: EntityManager,
     merchantId: string,

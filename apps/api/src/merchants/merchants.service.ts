@@ -127,6 +127,34 @@ export class MerchantsService {
     return revoked;
   }
 
+  /**
+   * A new key of `mode`; the merchant's current keys of that mode keep working for API_KEY_ROTATION_GRACE, then
+   * fail. Both the new key and the end date put on the old ones are audited.
+   */
+  async regenerateApiKey(
+    merchantId: string,
+    mode: KeyMode,
+    graceMs: number,
+    actor: Actor,
+  ): Promise<{ apiKey: CreatedApiKey; replaced: ApiKeyView[] }> {
+    const result = await this.db.merchant(merchantId, async (em) => {
+      if (!(await this.repo.find(em, merchantId, true))) throw ApiException.notFound('merchant', merchantId);
+      const expired = await this.repo.expireActiveKeys(em, merchantId, mode, new Date(Date.now() + graceMs));
+      const replaced = expired.after.map(toApiKeyView);
+      await this.audit.record(em, actor, {
+        action: 'api_key.regenerate',
+        objectType: 'merchant',
+        objectId: merchantId,
+        before: { keys: expired.before.map(toApiKeyView) },
+        after: { keys: replaced },
+      });
+      const apiKey = await this.issueKey(em, merchantId, mode, actor);
+      return { apiKey, replaced };
+    });
+    await this.apiKeys.invalidateMerchant(merchantId);
+    return result;
+  }
+
   private async issueKey(em: EntityManager, merchantId: string, mode: KeyMode, actor: Actor): Promise<CreatedApiKey> {
     const secret = generateApiKeySecret(mode);
     const row = await this.repo.insertApiKey(em, {

@@ -10,6 +10,8 @@ export const ID_PREFIXES = {
   refund: 'rfd',
   event: 'evt',
   webhookEndpoint: 'whe',
+  webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
   gateway: 'gw',
   settlement: 'stl',
   apiKey: 'key',

@@ -72,6 +72,31 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: webhooks and developer tools', () => {
+  it('defaults to a 15 s delivery timeout, 5 days before disabling, 24 h rotation grace', () => {
+    const c = loadConfig({});
+    expect(c.webhookTimeoutMs).toBe(15_000);
+    expect(c.webhookDisableAfterMs).toBe(5 * 86_400_000);
+    expect(c.webhookSecretRotationGraceMs).toBe(86_400_000);
+    expect(c.apiKeyRotationGraceMs).toBe(86_400_000);
+    expect(c.webhookMaxEndpoints).toBe(16);
+    expect(c.webhookRetryScheduleMs).toEqual([
+      0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+    ]);
+  });
+
+  it.each([
+    ['WEBHOOK_TIMEOUT', 'soon'],
+    ['WEBHOOK_DISABLE_AFTER', '5 days'],
+    ['WEBHOOK_MAX_ENDPOINTS', '0'],
+    ['WEBHOOK_ENDPOINT_CONCURRENCY', 'many'],
+    ['API_KEY_ROTATION_GRACE', '-1h'],
+    ['WEBHOOK_RETRY_SCHEDULE', '0,5x'],
+  ])('refuses %s=%s naming the variable', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));
+  });
+});
+
 describe('parseDuration', () => {
   it.each([
     ['0', 0],

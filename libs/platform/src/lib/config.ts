@@ -57,6 +57,19 @@ export interface AppConfig {
   /** Consecutive failed attempts at a gateway that open its circuit, and how long it stays open before a trial. */
   circuitFailureThreshold: number;
   circuitCooldownMs: number;
+  // ---- webhooks to merchants and developer tools (issue 6) ----
+  /** Longest one webhook delivery may take (connect, send, first 1 KB of the answer). */
+  webhookTimeoutMs: number;
+  /** An endpoint whose deliveries have failed continuously this long is disabled and alerted on. */
+  webhookDisableAfterMs: number;
+  /** Endpoints one merchant may register. */
+  webhookMaxEndpoints: number;
+  /** Deliveries in flight to one endpoint across every worker process; the rest wait their turn. */
+  webhookEndpointConcurrency: number;
+  /** How long a rotated-out endpoint secret still signs deliveries beside the new one. */
+  webhookSecretRotationGraceMs: number;
+  /** How long an API key replaced by `regenerate` keeps working. */
+  apiKeyRotationGraceMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -173,6 +186,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     gatewayHealthWindowMs: positiveDuration(env, 'GATEWAY_HEALTH_WINDOW', '5m'),
     circuitFailureThreshold: int(env, 'CIRCUIT_FAILURE_THRESHOLD', 5, 1, 1000),
     circuitCooldownMs: positiveDuration(env, 'CIRCUIT_COOLDOWN', '30s'),
+    webhookTimeoutMs: duration(env, 'WEBHOOK_TIMEOUT', '15s'),
+    webhookDisableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', '5d'),
+    webhookMaxEndpoints: int(env, 'WEBHOOK_MAX_ENDPOINTS', 16, 1, 1000),
+    webhookEndpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 10, 1, 1000),
+    webhookSecretRotationGraceMs: duration(env, 'WEBHOOK_SECRET_ROTATION_GRACE', '24h'),
+    apiKeyRotationGraceMs: duration(env, 'API_KEY_ROTATION_GRACE', '24h'),
     generated,
   };
 }

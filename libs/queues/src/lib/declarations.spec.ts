@@ -13,6 +13,7 @@ import {
   scanEveryMs,
   scheduledJobOptions,
 } from './declarations';
+import { deliverWebhookJobId } from './webhook-jobs';
 
 const PAYMENT_ID = 'pay_01JDQ3ZK7Y0000000000000000';
 const MERCHANT_ID = 'mer_01JDQ3ZK7Y0000000000000000';
@@ -28,7 +29,7 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'gateways']);
+    expect(QUEUE_NAMES).toEqual(expect.arrayContaining(['maintenance', 'payments', 'events', 'gateways', 'webhooks']));
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(false);
@@ -100,6 +101,8 @@ describe('queue declarations', () => {
       'purge-idempotency-keys': 3_600_000,
       'collect-gateway-health': 10_000,
       'reencrypt-gateway-secrets': 86_400_000,
+      'sweep-webhook-deliveries': 30_000,
+      'flush-api-usage': 15_000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });
@@ -167,5 +170,17 @@ describe('payments queue', () => {
     expect(orphanSweepEveryMs(200)).toBe(1000);
     expect(orphanSweepEveryMs(120_000)).toBe(120_000);
     expect(orphanSweepEveryMs(900_000)).toBe(600_000);
+  });
+});
+
+describe('webhooks queue', () => {
+  it('gives each attempt of a delivery, and each deferral of it, its own idempotent job id', () => {
+    const id = 'whd_01JDQ3ZK7Y0000000000000000';
+    expect(deliverWebhookJobId(id, 1)).toBe(`webhooks.deliver-webhook.${id}.1.0`);
+    expect(deliverWebhookJobId(id, 2, 3)).toBe(`webhooks.deliver-webhook.${id}.2.3`);
+    const payload = { merchantId: 'mer_01JDQ3ZK7Y0000000000000001', deliveryId: id, attempt: 1, deferrals: 0 };
+    expect(parseJobPayload('webhooks', 'deliver-webhook', payload)).toEqual(payload);
+    expect(() => parseJobPayload('webhooks', 'deliver-webhook', { ...payload, attempt: 0 })).toThrow(/attempt/);
+    expect(jobOptions('webhooks', 'deliver-webhook')).toMatchObject({ removeOnComplete: true, attempts: 3 });
   });
 });

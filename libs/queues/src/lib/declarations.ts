@@ -2,6 +2,7 @@ import type { DefaultJobOptions, JobSchedulerTemplateOptions, JobsOptions } from
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
 import { integer, objectOf, oneOf, optional, string, type Validator } from './validation';
+import { WEBHOOK_SCHEDULES, WEBHOOKS_QUEUE, type WebhookJobPayloads } from './webhook-jobs';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
@@ -72,6 +73,8 @@ export interface JobPayloads {
     'collect-gateway-health': ScheduledRunPayload;
     'reencrypt-gateway-secrets': ReencryptGatewaySecretsPayload;
   };
+  /** Merchant webhook deliveries, their recovery sweep, the API usage flush (libs/queues webhook-jobs.ts). */
+  webhooks: WebhookJobPayloads;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -252,6 +255,7 @@ export const QUEUES: {
       },
     },
   },
+  webhooks: WEBHOOKS_QUEUE,
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -424,4 +428,5 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     everyMs: () => 24 * HOUR_S * 1000,
     payload: { trigger: 'schedule' },
   }),
+  ...WEBHOOK_SCHEDULES,
 ];

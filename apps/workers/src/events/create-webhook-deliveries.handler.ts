@@ -1,0 +1,49 @@
+import type { Queue } from 'bullmq';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Database } from '@lsp/persistence';
+import type { AppConfig } from '@lsp/platform';
+import { EVENT_TYPES, type EventEnvelope, type EventType, addJobs, deliverWebhookJobId } from '@lsp/queues';
+import { isWebhookEventType } from '@lsp/webhooks';
+import { APP_CONFIG } from '../core/tokens';
+import { createDeliveries } from '../webhooks/webhook-deliveries.repository';
+import { openWebhooksQueue } from '../webhooks/webhooks-queue';
+import type { EventHandler } from './event-handler';
+
+/**
+ * Fans a merchant's event out to its webhook endpoints: one delivery per subscribed, enabled endpoint (unique per
+ * event and endpoint, so a re-run creates none twice) and the first attempt of each enqueued (idempotent job id).
+ */
+@Injectable()
+export class CreateWebhookDeliveriesHandler implements EventHandler, OnApplicationShutdown {
+  readonly name = 'merchant-webhooks';
+  readonly eventTypes: readonly EventType[] = EVENT_TYPES.filter((type) => isWebhookEventType(type));
+  private readonly queue: Queue;
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.queue = openWebhooksQueue(config, 'webhooks-fan-out');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+  }
+
+  async handle(event: EventEnvelope): Promise<void> {
+    const merchantId = event.merchantId;
+    if (!merchantId) return;
+    const deliveries = await this.db.merchant(merchantId, (em) =>
+      createDeliveries(em, { id: event.id, type: event.type, merchantId }, this.config.webhookMaxEndpoints),
+    );
+    await addJobs(
+      this.queue,
+      'webhooks',
+      deliveries.map((d) => ({
+        job: 'deliver-webhook' as const,
+        payload: { merchantId, deliveryId: d.id, attempt: 1, deferrals: 0 },
+        options: { jobId: deliverWebhookJobId(d.id, 1) },
+      })),
+    );
+  }
+}

@@ -5,3 +5,5 @@ export * from './lib/audit';
 export * from './lib/payments';
 export * from './lib/streams';
 export * from './lib/gateways';
+export * from './lib/alert-manager';
+export * from './lib/analytics-overview';

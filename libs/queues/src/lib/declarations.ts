@@ -2,6 +2,13 @@ import type { DefaultJobOptions, JobSchedulerTemplateOptions, JobsOptions } from
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
 import { integer, objectOf, oneOf, string, type Validator } from './validation';
+import {
+  ALERTS_RETENTION_QUEUES,
+  ALERTS_RETENTION_SCHEDULES,
+  type AlertsJobPayloads,
+  type AlertsRetentionScheduleConfig,
+  type RetentionJobPayloads,
+} from './alerts-retention-jobs';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
@@ -60,6 +67,10 @@ export interface JobPayloads {
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
+  /** Alert rules and alert deliveries (alerts-retention-jobs.ts). */
+  alerts: AlertsJobPayloads;
+  /** Data retention cleaners (alerts-retention-jobs.ts). */
+  retention: RetentionJobPayloads;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -218,6 +229,7 @@ export const QUEUES: {
     },
     jobs: eventJobs(),
   },
+  ...ALERTS_RETENTION_QUEUES,
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -289,7 +301,8 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 // ---- schedules ---------------------------------------------------------------------------------------------
 
 /** The settings schedules derive their intervals from. */
-export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'>;
+export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'> &
+  AlertsRetentionScheduleConfig;
 
 export interface JobSchedule {
   /** BullMQ job scheduler id: upserting the same id from several processes keeps a single schedule. */
@@ -373,4 +386,5 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     everyMs: () => HOUR_S * 1000,
     payload: { trigger: 'schedule' },
   }),
+  ...ALERTS_RETENTION_SCHEDULES,
 ];

@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminPaymentsModule } from './admin-payments/admin-payments.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { type Infra, InfraModule } from './core/infra/infra.module';
@@ -29,6 +31,8 @@ export class AppModule {
         GatewaysModule,
         StreamsModule,
         WebhooksModule,
+        AlertsModule,
+        AnalyticsModule,
       ],
       controllers: [MetricsController],
     };

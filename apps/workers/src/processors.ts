@@ -1,5 +1,8 @@
 import type { Type } from '@nestjs/common';
 import type { JobProcessor } from './core/job-processor';
+import { DeliverAlertProcessor } from './alerts/deliver-alert.processor';
+import { DispatchAlertNotificationsProcessor } from './alerts/dispatch-alert-notifications.processor';
+import { EvaluateAlertRulesProcessor } from './alerts/evaluate-alert-rules.processor';
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
 import { CollectGatewayHealthProcessor } from './gateways/collect-gateway-health.processor';
 import { ReencryptGatewaySecretsProcessor } from './gateways/reencrypt-gateway-secrets.processor';
@@ -13,6 +16,12 @@ import { RetryTemporaryFailuresProcessor } from './payments/retry-temporary-fail
 import { DeliverWebhookProcessor } from './webhooks/deliver-webhook.processor';
 import { FlushApiUsageProcessor } from './webhooks/flush-api-usage.processor';
 import { SweepWebhookDeliveriesProcessor } from './webhooks/sweep-webhook-deliveries.processor';
+import {
+  CleanHealthSamplesProcessor,
+  CleanJobsAndAlertsProcessor,
+  CleanSessionsProcessor,
+  CleanWebhookHistoryProcessor,
+} from './retention/retention-cleaners.processor';
 
 /** Every job processor of the workers app; the boot check matches them against the queue declarations. */
 export const PROCESSORS: Type<JobProcessor>[] = [
@@ -29,4 +38,11 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   DeliverWebhookProcessor,
   SweepWebhookDeliveriesProcessor,
   FlushApiUsageProcessor,
+  EvaluateAlertRulesProcessor,
+  DispatchAlertNotificationsProcessor,
+  DeliverAlertProcessor,
+  CleanWebhookHistoryProcessor,
+  CleanHealthSamplesProcessor,
+  CleanSessionsProcessor,
+  CleanJobsAndAlertsProcessor,
 ];

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { CreateWebhookDeliveriesHandler } from './create-webhook-deliveries.handler';
+import { UpdateAnalyticsRollupsHandler } from '../analytics/update-analytics-rollups.handler';
 import type { EventHandler } from './event-handler';
 import { PublishTransactionStreamHandler } from './publish-transaction-stream.handler';
 
@@ -10,4 +11,5 @@ import { PublishTransactionStreamHandler } from './publish-transaction-stream.ha
 export const EVENT_HANDLER_TYPES: Type<EventHandler>[] = [
   PublishTransactionStreamHandler,
   CreateWebhookDeliveriesHandler,
+  UpdateAnalyticsRollupsHandler,
 ];

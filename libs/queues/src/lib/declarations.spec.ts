@@ -29,7 +29,18 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(expect.arrayContaining(['maintenance', 'payments', 'events', 'gateways', 'webhooks']));
+    expect(QUEUE_NAMES).toEqual(
+      expect.arrayContaining([
+        'maintenance',
+        'payments',
+        'events',
+        'gateways',
+        'webhooks',
+        'alerts',
+        'alert-deliveries',
+        'retention',
+      ]),
+    );
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(false);
@@ -91,6 +102,9 @@ describe('queue declarations', () => {
       retryBaseDelayMs: 30_000,
       stalePaymentAfterMs: 900_000,
       gatewayHealthIntervalMs: 10_000,
+      alertEvaluateEveryMs: 30_000,
+      alertDispatchEveryMs: 1000,
+      retentionRunEveryMs: 3_600_000,
     };
     const every = Object.fromEntries(JOB_SCHEDULES.map((s) => [s.id, s.everyMs(config)]));
     expect(every).toEqual({
@@ -103,6 +117,12 @@ describe('queue declarations', () => {
       'reencrypt-gateway-secrets': 86_400_000,
       'sweep-webhook-deliveries': 30_000,
       'flush-api-usage': 15_000,
+      'evaluate-alert-rules': 30_000,
+      'dispatch-alert-notifications': 1000,
+      'clean-webhook-history': 3_600_000,
+      'clean-health-samples': 3_600_000,
+      'clean-sessions': 3_600_000,
+      'clean-jobs-and-alerts': 3_600_000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });
@@ -182,5 +202,16 @@ describe('webhooks queue', () => {
     expect(parseJobPayload('webhooks', 'deliver-webhook', payload)).toEqual(payload);
     expect(() => parseJobPayload('webhooks', 'deliver-webhook', { ...payload, attempt: 0 })).toThrow(/attempt/);
     expect(jobOptions('webhooks', 'deliver-webhook')).toMatchObject({ removeOnComplete: true, attempts: 3 });
+describe('alert and retention jobs', () => {
+  it.each([
+    [{ notificationId: '42', channel: 'webhook', kind: 'raised', alert: { id: 'alr_1' } }, true],
+    [{ notificationId: '42', channel: 'sms', kind: 'raised', alert: {} }, false],
+    [{ notificationId: '4x', channel: 'log', kind: 'raised', alert: {} }, false],
+    [{ notificationId: '42', channel: 'log', kind: 'bumped', alert: {} }, false],
+    [{ notificationId: '42', channel: 'log', kind: 'resolved' }, false],
+  ])('validates deliver-alert payload %j → %s', (data, ok) => {
+    const parse = () => parseJobPayload('alert-deliveries', 'deliver-alert', data);
+    if (ok) expect(parse()).toEqual(data);
+    else expect(parse).toThrow(InvalidJobPayloadError);
   });
 });

@@ -3,6 +3,14 @@ import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
 import { integer, objectOf, oneOf, optional, string, type Validator } from './validation';
 import { WEBHOOK_SCHEDULES, WEBHOOKS_QUEUE, type WebhookJobPayloads } from './webhook-jobs';
+import {
+  ALERTS_RETENTION_QUEUES,
+  ALERTS_RETENTION_SCHEDULES,
+  type AlertDeliveryJobPayloads,
+  type AlertsJobPayloads,
+  type AlertsRetentionScheduleConfig,
+  type RetentionJobPayloads,
+} from './alerts-retention-jobs';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
@@ -75,6 +83,11 @@ export interface JobPayloads {
   };
   /** Merchant webhook deliveries, their recovery sweep, the API usage flush (libs/queues webhook-jobs.ts). */
   webhooks: WebhookJobPayloads;
+  /** Alert rules and dispatch; deliveries to the alert channels (alerts-retention-jobs.ts). */
+  alerts: AlertsJobPayloads;
+  'alert-deliveries': AlertDeliveryJobPayloads;
+  /** Data retention cleaners (alerts-retention-jobs.ts). */
+  retention: RetentionJobPayloads;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -256,6 +269,7 @@ export const QUEUES: {
     },
   },
   webhooks: WEBHOOKS_QUEUE,
+  ...ALERTS_RETENTION_QUEUES,
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -330,7 +344,8 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 export type ScheduleConfig = Pick<
   AppConfig,
   'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'gatewayHealthIntervalMs'
->;
+> &
+  AlertsRetentionScheduleConfig;
 
 export interface JobSchedule {
   /** BullMQ job scheduler id: upserting the same id from several processes keeps a single schedule. */
@@ -429,4 +444,5 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     payload: { trigger: 'schedule' },
   }),
   ...WEBHOOK_SCHEDULES,
+  ...ALERTS_RETENTION_SCHEDULES,
 ];

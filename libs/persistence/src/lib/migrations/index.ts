@@ -4,6 +4,7 @@ import { PaymentListIndexes1764145000000 } from './1764145000000-payment-list-in
 import { PaymentScanIndexes1764150000000 } from './1764150000000-payment-scan-indexes';
 import { GatewayHealth1764160000000 } from './1764160000000-gateway-health';
 import { Webhooks1764180000000 } from './1764180000000-webhooks';
+import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-retention-analytics';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   PaymentScanIndexes1764150000000,
   GatewayHealth1764160000000,
   Webhooks1764180000000,
+  AlertsRetentionAnalytics1764195000000,
 ];

@@ -202,6 +202,9 @@ describe('webhooks queue', () => {
     expect(parseJobPayload('webhooks', 'deliver-webhook', payload)).toEqual(payload);
     expect(() => parseJobPayload('webhooks', 'deliver-webhook', { ...payload, attempt: 0 })).toThrow(/attempt/);
     expect(jobOptions('webhooks', 'deliver-webhook')).toMatchObject({ removeOnComplete: true, attempts: 3 });
+  });
+});
+
 describe('alert and retention jobs', () => {
   it.each([
     [{ notificationId: '42', channel: 'webhook', kind: 'raised', alert: { id: 'alr_1' } }, true],

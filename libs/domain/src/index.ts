@@ -12,3 +12,4 @@ export * from './lib/refund-state';
 export * from './lib/refund-amounts';
 export * from './lib/attempt-outcome';
 export * from './lib/payment-events';
+export * from './lib/ledger';

@@ -1,0 +1,3 @@
+export * from './ledger.repository';
+export * from './commission-rules';
+export * from './ledger-postings';

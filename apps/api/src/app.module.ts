@@ -10,6 +10,8 @@ import { MetricsController } from './metrics/metrics.controller';
 import { PaymentsModule } from './payments/payments.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { WalletsModule } from './wallets/wallets.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +29,8 @@ export class AppModule {
         AdminPaymentsModule,
         GatewaysModule,
         StreamsModule,
+        LedgerModule,
+        WalletsModule,
       ],
       controllers: [MetricsController],
     };

@@ -13,6 +13,8 @@ import { PaymentsModule } from './payments/payments.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { WalletsModule } from './wallets/wallets.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +35,8 @@ export class AppModule {
         WebhooksModule,
         AlertsModule,
         AnalyticsModule,
+        LedgerModule,
+        WalletsModule,
       ],
       controllers: [MetricsController],
     };

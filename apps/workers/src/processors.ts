@@ -6,6 +6,9 @@ import { EvaluateAlertRulesProcessor } from './alerts/evaluate-alert-rules.proce
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
 import { CollectGatewayHealthProcessor } from './gateways/collect-gateway-health.processor';
 import { ReencryptGatewaySecretsProcessor } from './gateways/reencrypt-gateway-secrets.processor';
+import { MonitorWalletBalancesProcessor } from './ledger/monitor-wallet-balances.processor';
+import { ReconcileLedgerProcessor } from './ledger/reconcile-ledger.processor';
+import { ReleasePendingFundsProcessor } from './ledger/release-pending-funds.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
@@ -45,4 +48,7 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   CleanHealthSamplesProcessor,
   CleanSessionsProcessor,
   CleanJobsAndAlertsProcessor,
+  ReleasePendingFundsProcessor,
+  MonitorWalletBalancesProcessor,
+  ReconcileLedgerProcessor,
 ];

@@ -8,3 +8,4 @@ export * from './lib/gateways';
 export * from './lib/webhooks';
 export * from './lib/alert-manager';
 export * from './lib/analytics-overview';
+export * from './lib/ledger';

@@ -14,3 +14,4 @@ export * from './lib/attempt-outcome';
 export * from './lib/payment-events';
 export * from './lib/gateway-health';
 export * from './lib/circuit-breaker';
+export * from './lib/ledger';

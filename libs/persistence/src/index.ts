@@ -8,3 +8,4 @@ export * from './lib/prepare-database';
 export * from './lib/outbox';
 export * from './lib/outbox-relay';
 export * from './lib/analytics-rollups';
+export * from './lib/ledger';

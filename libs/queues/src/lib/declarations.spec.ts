@@ -39,6 +39,7 @@ describe('queue declarations', () => {
         'alerts',
         'alert-deliveries',
         'retention',
+        'ledger',
       ]),
     );
     expect(jobNamesOf('events')).toContain('payment.captured');
@@ -123,6 +124,9 @@ describe('queue declarations', () => {
       'clean-health-samples': 3_600_000,
       'clean-sessions': 3_600_000,
       'clean-jobs-and-alerts': 3_600_000,
+      'release-pending-funds': 300_000,
+      'monitor-wallet-balances': 60_000,
+      'reconcile-ledger': 86_400_000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });

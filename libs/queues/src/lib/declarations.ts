@@ -88,6 +88,12 @@ export interface JobPayloads {
   'alert-deliveries': AlertDeliveryJobPayloads;
   /** Data retention cleaners (alerts-retention-jobs.ts). */
   retention: RetentionJobPayloads;
+  /** The ledger's periodic work: pending → available at the cut-off, wallet alerts, nightly reconciliation. */
+  ledger: {
+    'release-pending-funds': ScheduledRunPayload;
+    'monitor-wallet-balances': ScheduledRunPayload;
+    'reconcile-ledger': ScheduledRunPayload;
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -270,6 +276,30 @@ export const QUEUES: {
   },
   webhooks: WEBHOOKS_QUEUE,
   ...ALERTS_RETENTION_QUEUES,
+  ledger: {
+    description: 'Ledger housekeeping: releases at the settlement cut-off, wallet balance alerts, reconciliation',
+    // Every ledger writer queues on one lock anyway; reconciliation reads whole tables.
+    concurrency: 1,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 3 },
+    jobs: {
+      'release-pending-funds': {
+        description: 'Moves captured funds from pending to available once their settlement cut-off has passed',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'monitor-wallet-balances': {
+        description: 'Raises a wallet-low alert when a wallet crosses below its threshold, resolves it when back above',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'reconcile-ledger': {
+        description:
+          'Checks payments against journals and the ledger invariants; raises reconciliation-break alerts naming the culprit',
+        validate: scheduledRun,
+        options: { ...SCAN_JOB_OPTIONS, removeOnComplete: { count: 100, age: 30 * 24 * HOUR_S } },
+      },
+    },
+  },
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -445,4 +475,26 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
   }),
   ...WEBHOOK_SCHEDULES,
   ...ALERTS_RETENTION_SCHEDULES,
+  // Cut-offs fall at midnight in India: a release within minutes of it is on time.
+  schedule({
+    id: 'release-pending-funds',
+    queue: 'ledger',
+    job: 'release-pending-funds',
+    everyMs: () => 5 * 60_000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'monitor-wallet-balances',
+    queue: 'ledger',
+    job: 'monitor-wallet-balances',
+    everyMs: () => 60_000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'reconcile-ledger',
+    queue: 'ledger',
+    job: 'reconcile-ledger',
+    everyMs: () => 24 * HOUR_S * 1000,
+    payload: { trigger: 'schedule' },
+  }),
 ];

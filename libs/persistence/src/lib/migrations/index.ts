@@ -5,6 +5,7 @@ import { PaymentScanIndexes1764150000000 } from './1764150000000-payment-scan-in
 import { GatewayHealth1764160000000 } from './1764160000000-gateway-health';
 import { Webhooks1764180000000 } from './1764180000000-webhooks';
 import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-retention-analytics';
+import { Ledger1764170000000 } from './1764170000000-ledger';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   GatewayHealth1764160000000,
   Webhooks1764180000000,
   AlertsRetentionAnalytics1764195000000,
+  Ledger1764170000000,
 ];

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 
-// A client this far behind is cut off; it reconnects with Last-Event-ID and catches up from the database.
-const MAX_BUFFERED_BYTES = 1024 * 1024;
+// A client this far behind is cut off rather than buffered without bound: one stalled dashboard must not grow the
+// process's memory with every message. It reconnects with Last-Event-ID and catches up from the replay source.
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
 // Recently sent ids, to drop the relay's occasional re-publication and overlaps between replay and live.
 const RECENT_IDS = 1000;
 // How long EventSource waits before it reconnects after the stream ends.
@@ -14,6 +15,8 @@ const RETRY_MS = 3000;
 export class SseConnection {
   private readonly recent = new Set<string>();
   private closed = false;
+  /** True when the stream was cut because the client did not read fast enough. */
+  dropped = false;
   private readonly closeHandlers: (() => void)[] = [];
   sent = 0;
 
@@ -81,6 +84,7 @@ export class SseConnection {
       return;
     }
     if (this.raw.writableLength > MAX_BUFFERED_BYTES) {
+      this.dropped = true;
       this.raw.destroy();
       this.onClosed();
     }

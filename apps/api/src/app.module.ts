@@ -8,6 +8,8 @@ import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { PaymentsModule } from './payments/payments.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
+import { QueuesModule } from './queues/queues.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
 
@@ -27,6 +29,8 @@ export class AppModule {
         AdminPaymentsModule,
         GatewaysModule,
         StreamsModule,
+        QueuesModule,
+        MonitoringModule,
       ],
       controllers: [MetricsController],
     };

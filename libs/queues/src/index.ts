@@ -6,3 +6,4 @@ export * from './lib/bull';
 export * from './lib/heartbeat';
 export * from './lib/producer';
 export * from './lib/streams';
+export * from './lib/operations';

@@ -54,6 +54,8 @@ export class HeartbeatService {
       failed: this.stats.failed,
       version: this.identity.version,
       ...(this.outbox?.status ? { outbox: this.outbox.status } : {}),
+      activeJobs: this.stats.active,
+      memory: { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed },
     };
   }
 

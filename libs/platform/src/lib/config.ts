@@ -51,6 +51,14 @@ export interface AppConfig {
   loginMaxPerEmail: number;
   /** How often an open server-sent event stream gets a heartbeat comment (keeps proxies from closing it). */
   streamHeartbeatMs: number;
+  /** How often the monitoring samplers run (queue metrics, worker health; system status at twice this). */
+  monitorIntervalMs: number;
+  /** A worker whose last heartbeat is older than this is `stale` (and alerted on); `dead` once its key expired. */
+  workerStaleAfterMs: number;
+  /** Queue backlog (waiting + delayed) above which the system status calls a queue degraded. */
+  queueBacklogWarn: number;
+  /** Outbox relay lag above which the system status calls the outbox degraded. */
+  outboxLagWarnMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -163,6 +171,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     streamHeartbeatMs: duration(env, 'STREAM_HEARTBEAT_INTERVAL', '15s'),
+    monitorIntervalMs: durationAtLeast(env, 'MONITOR_INTERVAL', '5s', 100),
+    workerStaleAfterMs: durationAtLeast(env, 'WORKER_STALE_AFTER', '15s', 1000),
+    queueBacklogWarn: int(env, 'QUEUE_BACKLOG_WARN', 1000, 1, 100_000_000),
+    outboxLagWarnMs: durationAtLeast(env, 'OUTBOX_LAG_WARN', '30s', 1000),
     generated,
   };
 }
@@ -224,6 +236,12 @@ function duration(env: Env, name: string, fallback: string): number {
   const v = env[name] || fallback;
   const ms = parseDuration(v);
   if (ms === null) throw new ConfigError(name, `"${v}" is not a duration like 300ms, 5s, 15m or 2h`);
+  return ms;
+}
+
+function durationAtLeast(env: Env, name: string, fallback: string, minMs: number): number {
+  const ms = duration(env, name, fallback);
+  if (ms < minMs) throw new ConfigError(name, `must be at least ${minMs} ms`);
   return ms;
 }
 

@@ -60,6 +60,12 @@ export interface JobPayloads {
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
+  /** The operations plane's samplers: queue metrics, worker health, system status (each publishes a stream). */
+  monitoring: {
+    'collect-queue-metrics': ScheduledRunPayload;
+    'check-worker-health': ScheduledRunPayload;
+    'check-system-status': ScheduledRunPayload;
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -218,6 +224,29 @@ export const QUEUES: {
     },
     jobs: eventJobs(),
   },
+  monitoring: {
+    description: 'Samples queues, worker heartbeats and every dependency for the operations streams and status page',
+    // The three samplers must not wait on each other: a slow PostgreSQL probe must not delay the worker check.
+    concurrency: 3,
+    // A sample is retaken at the next tick: never retried, and only a few finished runs kept.
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...SCAN_JOB_OPTIONS },
+    jobs: {
+      'collect-queue-metrics': {
+        description:
+          'Samples every queue’s job counts into Redis (recent) and queue_metric_samples (history); publishes queue-stats',
+        validate: scheduledRun,
+      },
+      'check-worker-health': {
+        description:
+          'Classifies workers by heartbeat age, publishes worker-health, raises/resolves worker-stale alerts',
+        validate: scheduledRun,
+      },
+      'check-system-status': {
+        description: 'Probes PostgreSQL, Redis, queues, workers, gateways and the outbox; publishes system-status',
+        validate: scheduledRun,
+      },
+    },
+  },
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -289,7 +318,10 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 // ---- schedules ---------------------------------------------------------------------------------------------
 
 /** The settings schedules derive their intervals from. */
-export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'>;
+export type ScheduleConfig = Pick<
+  AppConfig,
+  'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'monitorIntervalMs'
+>;
 
 export interface JobSchedule {
   /** BullMQ job scheduler id: upserting the same id from several processes keeps a single schedule. */
@@ -371,6 +403,27 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     queue: 'payments',
     job: 'purge-idempotency-keys',
     everyMs: () => HOUR_S * 1000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'collect-queue-metrics',
+    queue: 'monitoring',
+    job: 'collect-queue-metrics',
+    everyMs: (config) => config.monitorIntervalMs,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'check-worker-health',
+    queue: 'monitoring',
+    job: 'check-worker-health',
+    everyMs: (config) => config.monitorIntervalMs,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'check-system-status',
+    queue: 'monitoring',
+    job: 'check-system-status',
+    everyMs: (config) => config.monitorIntervalMs * 2,
     payload: { trigger: 'schedule' },
   }),
 ];

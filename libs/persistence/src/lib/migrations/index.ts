@@ -2,6 +2,7 @@ import { Foundation1764130000000 } from './1764130000000-foundation';
 import { Payments1764140000000 } from './1764140000000-payments';
 import { PaymentListIndexes1764145000000 } from './1764145000000-payment-list-indexes';
 import { PaymentScanIndexes1764150000000 } from './1764150000000-payment-scan-indexes';
+import { OperationsMonitoring1764190000000 } from './1764190000000-operations-monitoring';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Payments1764140000000,
   PaymentListIndexes1764145000000,
   PaymentScanIndexes1764150000000,
+  OperationsMonitoring1764190000000,
 ];

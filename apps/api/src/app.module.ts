@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminPaymentsModule } from './admin-payments/admin-payments.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { type Infra, InfraModule } from './core/infra/infra.module';
@@ -31,6 +33,8 @@ export class AppModule {
         StreamsModule,
         QueuesModule,
         MonitoringModule,
+        AlertsModule,
+        AnalyticsModule,
       ],
       controllers: [MetricsController],
     };

@@ -25,6 +25,7 @@ import {
   queueRegistration,
   type QueueName,
 } from '@lsp/queues';
+import { ALERTS_RETENTION_PROVIDERS } from './alerts/alerts-retention.providers';
 import { connectRedis } from './core/dependencies';
 import { errorMessage } from './core/error-message';
 import { HealthChecker } from './core/health/health-checker';
@@ -204,6 +205,7 @@ export class WorkersModule {
       },
       WorkerStats,
       ...paymentProviders(options.payments),
+      ...ALERTS_RETENTION_PROVIDERS,
       {
         provide: OUTBOX_RELAY,
         inject: [Database, APP_CONFIG, WORKER_IDENTITY, LOGGER],

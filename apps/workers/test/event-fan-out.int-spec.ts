@@ -59,7 +59,7 @@ describe('events fan-out', () => {
       // The channel carries exactly the job's validated envelope.
       expect(message).toEqual(job.data);
       expect(message).toMatchObject({ merchantId, data: { object: { object: 'payment' } } });
-      expect(job.returnvalue).toEqual({ handled: ['transactions-stream'] });
+      expect(job.returnvalue).toEqual({ handled: ['transactions-stream', 'analytics-rollups'] });
       expect(await job.getState()).toBe('completed');
     }
     expect(received.filter((e) => e.id === captured)).toHaveLength(1);

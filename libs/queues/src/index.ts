@@ -7,3 +7,4 @@ export * from './lib/heartbeat';
 export * from './lib/producer';
 export * from './lib/streams';
 export * from './lib/operations';
+export * from './lib/alerts-retention-jobs';

@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { UpdateAnalyticsRollupsHandler } from '../analytics/update-analytics-rollups.handler';
 import type { EventHandler } from './event-handler';
 import { PublishTransactionStreamHandler } from './publish-transaction-stream.handler';
 
@@ -6,4 +7,7 @@ import { PublishTransactionStreamHandler } from './publish-transaction-stream.ha
  * Every consumer of outbox events, in the order they run for one event. To add one (ledger postings, merchant
  * webhook deliveries…): implement `EventHandler` as an @Injectable() class and list it here.
  */
-export const EVENT_HANDLER_TYPES: Type<EventHandler>[] = [PublishTransactionStreamHandler];
+export const EVENT_HANDLER_TYPES: Type<EventHandler>[] = [
+  PublishTransactionStreamHandler,
+  UpdateAnalyticsRollupsHandler,
+];

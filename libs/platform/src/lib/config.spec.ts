@@ -69,6 +69,23 @@ describe('loadConfig: operations monitoring', () => {
     [{ WORKER_STALE_AFTER: '0' }, 'WORKER_STALE_AFTER'],
     [{ QUEUE_BACKLOG_WARN: '-5' }, 'QUEUE_BACKLOG_WARN'],
     [{ OUTBOX_LAG_WARN: '1ms' }, 'OUTBOX_LAG_WARN'],
+describe('loadConfig: alert manager and data retention', () => {
+  it('defaults to no webhook channel, the log channel, and retention in days', () => {
+    const c = loadConfig({});
+    expect(c.alertWebhookUrl).toBeNull();
+    expect(c.alertLogChannel).toBe(true);
+    expect(c.alertFailedTxRatePercent).toBe(20);
+    expect(c.retentionEventsMs).toBe(30 * 86_400_000);
+    expect(c.retentionResolvedAlertsMs).toBe(90 * 86_400_000);
+  });
+
+  it.each([
+    [{ ALERT_WEBHOOK_URL: 'ftp://chat.example.com/hook' }, 'ALERT_WEBHOOK_URL'],
+    [{ ALERT_FAILED_TX_RATE: '0' }, 'ALERT_FAILED_TX_RATE'],
+    [{ ALERT_FAILED_TX_RATE: '101' }, 'ALERT_FAILED_TX_RATE'],
+    [{ ALERT_LOG_CHANNEL: 'maybe' }, 'ALERT_LOG_CHANNEL'],
+    [{ RETENTION_EVENTS: 'a month' }, 'RETENTION_EVENTS'],
+    [{ RETENTION_BATCH_SIZE: '0' }, 'RETENTION_BATCH_SIZE'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(`${variable}: `);
   });

@@ -175,6 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerStaleAfterMs: durationAtLeast(env, 'WORKER_STALE_AFTER', '15s', 1000),
     queueBacklogWarn: int(env, 'QUEUE_BACKLOG_WARN', 1000, 1, 100_000_000),
     outboxLagWarnMs: durationAtLeast(env, 'OUTBOX_LAG_WARN', '30s', 1000),
+    ...alertsAndRetention(env),
     generated,
   };
 }
@@ -264,4 +265,63 @@ function optionalPassword(env: Env, name: string): string | null {
   if (!v) return null;
   if (v.length < 12) throw new ConfigError(name, 'must be at least 12 characters');
   return v;
+}
+
+// ---- alert manager, data retention ---------------------------------------------------------------------------
+
+/** Settings of the alert rules, alert channels and retention cleaners (merged into AppConfig). */
+export interface AppConfig {
+  /** How often the workers evaluate the alert rules. */
+  alertEvaluateEveryMs: number;
+  /** How often pending alert notifications are published and handed to the channels. */
+  alertDispatchEveryMs: number;
+  /** Outgoing HTTP webhook (e.g. a chat tool) that receives every alert change; null sends none. */
+  alertWebhookUrl: string | null;
+  /** Write every alert change to the workers' log. */
+  alertLogChannel: boolean;
+  /** Failed-transaction rule: window, failure rate (percent) that raises, and fewest outcomes judged. */
+  alertFailedTxWindowMs: number;
+  alertFailedTxRatePercent: number;
+  alertFailedTxMinCount: number;
+  /** Queue rules: waiting jobs that count as a backlog; failure rate (percent) of finished jobs over a window. */
+  alertQueueBacklog: number;
+  alertQueueFailureRatePercent: number;
+  alertQueueFailureMinCount: number;
+  alertQueueFailureWindowMs: number;
+  /** How often each retention cleaner runs, and rows per delete statement. */
+  retentionRunEveryMs: number;
+  retentionBatchSize: number;
+  /** How long each kind of data is kept. */
+  retentionWebhookAttemptsMs: number;
+  retentionEventsMs: number;
+  retentionSamplesMs: number;
+  retentionSessionsMs: number;
+  retentionJobsMs: number;
+  retentionResolvedAlertsMs: number;
+}
+
+function alertsAndRetention(
+  env: Env,
+): Omit<AppConfig, Exclude<keyof AppConfig, `alert${string}` | `retention${string}`>> {
+  return {
+    alertEvaluateEveryMs: duration(env, 'ALERT_EVALUATE_EVERY', '30s'),
+    alertDispatchEveryMs: duration(env, 'ALERT_DISPATCH_EVERY', '1s'),
+    alertWebhookUrl: env['ALERT_WEBHOOK_URL'] ? url(env, 'ALERT_WEBHOOK_URL', '', ['http:', 'https:']) : null,
+    alertLogChannel: bool(env, 'ALERT_LOG_CHANNEL', true),
+    alertFailedTxWindowMs: duration(env, 'ALERT_FAILED_TX_WINDOW', '15m'),
+    alertFailedTxRatePercent: int(env, 'ALERT_FAILED_TX_RATE', 20, 1, 100),
+    alertFailedTxMinCount: int(env, 'ALERT_FAILED_TX_MIN_COUNT', 20, 1, 1_000_000),
+    alertQueueBacklog: int(env, 'ALERT_QUEUE_BACKLOG', 1000, 1, 100_000_000),
+    alertQueueFailureRatePercent: int(env, 'ALERT_QUEUE_FAILURE_RATE', 10, 1, 100),
+    alertQueueFailureMinCount: int(env, 'ALERT_QUEUE_FAILURE_MIN_COUNT', 20, 1, 1_000_000),
+    alertQueueFailureWindowMs: duration(env, 'ALERT_QUEUE_FAILURE_WINDOW', '15m'),
+    retentionRunEveryMs: duration(env, 'RETENTION_RUN_EVERY', '1h'),
+    retentionBatchSize: int(env, 'RETENTION_BATCH_SIZE', 1000, 1, 100_000),
+    retentionWebhookAttemptsMs: duration(env, 'RETENTION_WEBHOOK_ATTEMPTS', '30d'),
+    retentionEventsMs: duration(env, 'RETENTION_EVENTS', '30d'),
+    retentionSamplesMs: duration(env, 'RETENTION_SAMPLES', '7d'),
+    retentionSessionsMs: duration(env, 'RETENTION_SESSIONS', '7d'),
+    retentionJobsMs: duration(env, 'RETENTION_JOBS', '7d'),
+    retentionResolvedAlertsMs: duration(env, 'RETENTION_RESOLVED_ALERTS', '90d'),
+  };
 }

@@ -2,6 +2,13 @@ import type { DefaultJobOptions, JobSchedulerTemplateOptions, JobsOptions } from
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
 import { integer, objectOf, oneOf, string, type Validator } from './validation';
+import {
+  ALERTS_RETENTION_QUEUES,
+  ALERTS_RETENTION_SCHEDULES,
+  type AlertsJobPayloads,
+  type AlertsRetentionScheduleConfig,
+  type RetentionJobPayloads,
+} from './alerts-retention-jobs';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
@@ -66,6 +73,10 @@ export interface JobPayloads {
     'check-worker-health': ScheduledRunPayload;
     'check-system-status': ScheduledRunPayload;
   };
+  /** Alert rules and alert deliveries (alerts-retention-jobs.ts). */
+  alerts: AlertsJobPayloads;
+  /** Data retention cleaners (alerts-retention-jobs.ts). */
+  retention: RetentionJobPayloads;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -247,6 +258,7 @@ export const QUEUES: {
       },
     },
   },
+  ...ALERTS_RETENTION_QUEUES,
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -322,6 +334,8 @@ export type ScheduleConfig = Pick<
   AppConfig,
   'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'monitorIntervalMs'
 >;
+export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'> &
+  AlertsRetentionScheduleConfig;
 
 export interface JobSchedule {
   /** BullMQ job scheduler id: upserting the same id from several processes keeps a single schedule. */
@@ -426,4 +440,5 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     everyMs: (config) => config.monitorIntervalMs * 2,
     payload: { trigger: 'schedule' },
   }),
+  ...ALERTS_RETENTION_SCHEDULES,
 ];

@@ -3,6 +3,7 @@ import { Payments1764140000000 } from './1764140000000-payments';
 import { PaymentListIndexes1764145000000 } from './1764145000000-payment-list-indexes';
 import { PaymentScanIndexes1764150000000 } from './1764150000000-payment-scan-indexes';
 import { OperationsMonitoring1764190000000 } from './1764190000000-operations-monitoring';
+import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-retention-analytics';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   PaymentListIndexes1764145000000,
   PaymentScanIndexes1764150000000,
   OperationsMonitoring1764190000000,
+  AlertsRetentionAnalytics1764195000000,
 ];

@@ -8,6 +8,11 @@ export const ROUTE_PATHS = {
   merchants: 'merchants',
   auditLog: 'audit-log',
   transactions: 'transactions',
+  dashboard: 'dashboard',
+  monitoring: 'monitoring',
+  queues: 'queues',
+  alerts: 'alerts',
+  systemStatus: 'system-status',
 } as const;
 
 export const ROUTE_URLS = {
@@ -16,6 +21,11 @@ export const ROUTE_URLS = {
   merchants: '/merchants',
   auditLog: '/audit-log',
   transactions: '/transactions',
+  dashboard: '/dashboard',
+  monitoring: '/monitoring',
+  queues: '/queues',
+  alerts: '/alerts',
+  systemStatus: '/system-status',
 } as const;
 
 /** Only same-app absolute paths are accepted as a post-login destination (no open redirects). */

@@ -16,6 +16,11 @@ export const PERMISSIONS = {
   viewAllMerchantsPayments: ['admin', 'finance', 'sre'],
   /** `sre` investigates payments but does not move money. */
   refundPayments: ['admin', 'finance', 'merchant'],
+  /** Operations (API.md §10): finance watches the business figures; queues, workers and alerts are for SREs. */
+  viewDashboard: ['admin', 'finance', 'sre'],
+  viewOperations: ['admin', 'sre'],
+  manageQueues: ['admin', 'sre'],
+  manageAlerts: ['admin', 'sre'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,6 +2,9 @@ import type { Type } from '@nestjs/common';
 import type { JobProcessor } from './core/job-processor';
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
+import { CheckSystemStatusProcessor } from './monitoring/check-system-status.processor';
+import { CheckWorkerHealthProcessor } from './monitoring/check-worker-health.processor';
+import { CollectQueueMetricsProcessor } from './monitoring/collect-queue-metrics.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
 import { ReconcilePaymentProcessor } from './payments/reconcile-payment.processor';
@@ -19,4 +22,7 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   ReconcilePaymentProcessor,
   RecoverOrphanedPaymentsProcessor,
   PurgeIdempotencyKeysProcessor,
+  CollectQueueMetricsProcessor,
+  CheckWorkerHealthProcessor,
+  CheckSystemStatusProcessor,
 ];

@@ -5,6 +5,9 @@ import { DispatchAlertNotificationsProcessor } from './alerts/dispatch-alert-not
 import { EvaluateAlertRulesProcessor } from './alerts/evaluate-alert-rules.processor';
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
+import { CheckSystemStatusProcessor } from './monitoring/check-system-status.processor';
+import { CheckWorkerHealthProcessor } from './monitoring/check-worker-health.processor';
+import { CollectQueueMetricsProcessor } from './monitoring/collect-queue-metrics.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
 import { ReconcilePaymentProcessor } from './payments/reconcile-payment.processor';
@@ -35,4 +38,7 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   CleanHealthSamplesProcessor,
   CleanSessionsProcessor,
   CleanJobsAndAlertsProcessor,
+  CollectQueueMetricsProcessor,
+  CheckWorkerHealthProcessor,
+  CheckSystemStatusProcessor,
 ];

@@ -52,6 +52,8 @@ import { WorkerStats } from './core/worker-stats';
 import { EVENT_HANDLERS, type EventHandler } from './events/event-handler';
 import { EVENT_HANDLER_TYPES } from './events/event-handlers';
 import { OutboxRelay, type OutboxRelayOptions, createEventsQueue } from './outbox/outbox-relay.service';
+import { MonitoredQueues } from './monitoring/monitored-queues';
+import { workersMetrics } from './core/metrics';
 import type { PaymentWorkerOptions } from './payments/payment-worker-options';
 import { paymentProviders } from './payments/payments.providers';
 import { PROCESSORS } from './processors';
@@ -204,6 +206,7 @@ export class WorkersModule {
         useFactory: (cfg: AppConfig): Promise<Redis> => connectRedis(cfg, 'workers'),
       },
       WorkerStats,
+      MonitoredQueues,
       ...paymentProviders(options.payments),
       ...ALERTS_RETENTION_PROVIDERS,
       {
@@ -235,9 +238,9 @@ export class WorkersModule {
       },
       {
         provide: HealthServer,
-        inject: [Database, REDIS, LOGGER],
-        useFactory: (db: Database, redis: Redis, logger: Logger) =>
-          new HealthServer(new HealthChecker(db, redis), logger),
+        inject: [Database, REDIS, LOGGER, APP_CONFIG],
+        useFactory: (db: Database, redis: Redis, logger: Logger, cfg: AppConfig) =>
+          new HealthServer(new HealthChecker(db, redis), logger, workersMetrics(redis, cfg)),
       },
       ...eventHandlers,
       {

@@ -18,21 +18,17 @@ const NAMES = ['lsp_system_status', 'lsp_system_component_status', 'lsp_system_s
  */
 export function registerSystemStatusGauges(registry: Registry, load: () => Promise<StatusForGauges | null>): void {
   for (const name of NAMES) registry.removeSingleMetric(name);
-  // The three gauges are collected one after another on each scrape: one read serves them all.
-  let cached: { at: number; value: Promise<StatusForGauges | null> } | null = null;
-  const current = (): Promise<StatusForGauges | null> => {
-    if (!cached || Date.now() - cached.at > 1000) {
-      cached = { at: Date.now(), value: load().catch(() => null) };
-    }
-    return cached.value;
-  };
+  // A scrape collects the gauges in registration order: the first reads the status, the other two reuse it.
+  let cached: Promise<StatusForGauges | null> = Promise.resolve(null);
+  const refresh = (): Promise<StatusForGauges | null> => (cached = load().catch(() => null));
+  const current = (): Promise<StatusForGauges | null> => cached;
 
   new Gauge({
     name: 'lsp_system_status',
     help: 'Overall platform status: 0 operational, 1 degraded, 2 down (also when unknown)',
     registers: [registry],
     async collect() {
-      const status = await current();
+      const status = await refresh();
       this.set(status ? (LEVELS[status.status] ?? 2) : 2);
     },
   });

@@ -1,7 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Job, MetricsTime, Queue, Worker } from 'bullmq';
+import { Job, MetricsTime, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { AlertView } from '@lsp/contracts';

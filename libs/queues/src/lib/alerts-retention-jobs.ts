@@ -87,7 +87,13 @@ export const ALERTS_RETENTION_QUEUES: {
     description: 'Data retention: cleaners that delete expired rows in small batches, each reporting what it removed',
     // Cleaners delete in short transactions; one at a time per process keeps them out of the API's way.
     concurrency: 1,
-    defaultJobOptions: { ...PERIODIC, removeOnComplete: { count: 100, age: 7 * 24 * HOUR_S } },
+    // A cleaner that failed (a database blip) is retried soon rather than an hour later.
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: { count: 100, age: 7 * 24 * HOUR_S },
+      removeOnFail: { count: 100, age: 7 * 24 * HOUR_S },
+    },
     jobs: {
       'clean-webhook-history': {
         description:

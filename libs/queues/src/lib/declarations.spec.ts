@@ -28,7 +28,7 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events']);
+    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'alerts', 'retention']);
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(false);
@@ -85,7 +85,14 @@ describe('queue declarations', () => {
       expect(isJobName(s.queue, s.job)).toBe(true);
       expect(() => parseJobPayload(s.queue, s.job as never, s.payload)).not.toThrow();
     }
-    const config = { auditVerifyEvery: 60_000, retryBaseDelayMs: 30_000, stalePaymentAfterMs: 900_000 };
+    const config = {
+      auditVerifyEvery: 60_000,
+      retryBaseDelayMs: 30_000,
+      stalePaymentAfterMs: 900_000,
+      alertEvaluateEveryMs: 30_000,
+      alertDispatchEveryMs: 1000,
+      retentionRunEveryMs: 3_600_000,
+    };
     const every = Object.fromEntries(JOB_SCHEDULES.map((s) => [s.id, s.everyMs(config)]));
     expect(every).toEqual({
       'verify-audit-chain': 60_000,
@@ -93,6 +100,12 @@ describe('queue declarations', () => {
       'monitor-stale-payments': 5000,
       'recover-orphaned-payments': 600_000,
       'purge-idempotency-keys': 3_600_000,
+      'evaluate-alert-rules': 30_000,
+      'dispatch-alert-notifications': 1000,
+      'clean-webhook-history': 3_600_000,
+      'clean-health-samples': 3_600_000,
+      'clean-sessions': 3_600_000,
+      'clean-jobs-and-alerts': 3_600_000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });
@@ -160,5 +173,19 @@ describe('payments queue', () => {
     expect(orphanSweepEveryMs(200)).toBe(1000);
     expect(orphanSweepEveryMs(120_000)).toBe(120_000);
     expect(orphanSweepEveryMs(900_000)).toBe(600_000);
+  });
+});
+
+describe('alert and retention jobs', () => {
+  it.each([
+    [{ notificationId: '42', channel: 'webhook', kind: 'raised', alert: { id: 'alr_1' } }, true],
+    [{ notificationId: '42', channel: 'sms', kind: 'raised', alert: {} }, false],
+    [{ notificationId: '4x', channel: 'log', kind: 'raised', alert: {} }, false],
+    [{ notificationId: '42', channel: 'log', kind: 'bumped', alert: {} }, false],
+    [{ notificationId: '42', channel: 'log', kind: 'resolved' }, false],
+  ])('validates deliver-alert payload %j → %s', (data, ok) => {
+    const parse = () => parseJobPayload('alerts', 'deliver-alert', data);
+    if (ok) expect(parse()).toEqual(data);
+    else expect(parse).toThrow(InvalidJobPayloadError);
   });
 });

@@ -333,8 +333,7 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 export type ScheduleConfig = Pick<
   AppConfig,
   'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'monitorIntervalMs'
->;
-export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'> &
+> &
   AlertsRetentionScheduleConfig;
 
 export interface JobSchedule {

@@ -23,8 +23,10 @@ async function waitForKpi(page: Page, testId: string, expected: string): Promise
     if ((await textOf(page, testId)) === expected) {
       return;
     }
-    await page.getByTestId('dashboard-apply').click();
-    await page.waitForResponse((r) => r.url().includes('/admin/analytics/overview'));
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/admin/analytics/overview')),
+      page.getByTestId('dashboard-apply').click(),
+    ]);
   }
   expect(await textOf(page, testId)).toBe(expected);
 }

@@ -10,7 +10,15 @@ import { formatCount, formatMs, formatPercent } from '../../shared/format/ops-fo
 import { LineChart } from '../../shared/ui/charts/line-chart';
 import { PageState } from '../../shared/ui/page-state';
 import { AnalyticsApiService, type OverviewQuery } from './analytics-api.service';
-import { type DashboardKpis, bucketLabel, countSeries, kpis, seriesCurrencies, volumeSeries } from './dashboard-series';
+import {
+  type DashboardKpis,
+  bucketLabel,
+  bucketTicks,
+  countSeries,
+  kpis,
+  seriesCurrencies,
+  volumeSeries,
+} from './dashboard-series';
 import { RANGE_PRESETS, type RangePreset, customRange, presetRange } from './date-range';
 import { TransactionTicker } from './transaction-ticker';
 
@@ -61,6 +69,10 @@ export class DashboardPage {
       series: volumeSeries(overview, currency),
       formatY: (minor: number) => formatMinorUnits(minor, currency, this.locale),
     }));
+  });
+  protected readonly xTicks = computed(() => {
+    const overview = this.overview();
+    return overview ? bucketTicks(overview) : undefined;
   });
   protected readonly formatX = computed(() => bucketLabel(this.overview()?.granularity ?? 'hour', this.locale));
   protected readonly formatCount = (value: number) => formatCount(value, this.locale);

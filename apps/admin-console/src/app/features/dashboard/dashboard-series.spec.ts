@@ -1,5 +1,13 @@
 import type { AnalyticsOverview } from '@lsp/contracts';
-import { bucketLabel, bucketStarts, countSeries, kpis, seriesCurrencies, volumeSeries } from './dashboard-series';
+import {
+  bucketLabel,
+  bucketStarts,
+  bucketTicks,
+  countSeries,
+  kpis,
+  seriesCurrencies,
+  volumeSeries,
+} from './dashboard-series';
 
 const H = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -133,5 +141,14 @@ describe('bucketLabel', () => {
 
   it('labels hour buckets by the hour', () => {
     expect(bucketLabel('hour', 'en-GB')(at('2026-11-26T00:00:00Z') + 5 * H)).toMatch(/^\d{2}:00$/);
+  });
+});
+
+describe('bucketTicks', () => {
+  it('spreads about six ticks over the buckets, starting at the first', () => {
+    const ticks = bucketTicks(overview({ from: '2026-11-25T10:00:00Z', to: '2026-11-26T10:00:00Z' }));
+    expect(ticks).toHaveLength(6);
+    expect(ticks[0]).toBe(at('2026-11-25T10:00:00Z'));
+    expect(ticks[1]).toBe(at('2026-11-25T14:00:00Z'));
   });
 });

@@ -108,3 +108,10 @@ export function bucketLabel(granularity: 'hour' | 'day', locale?: string): (epoc
     ? (ms) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(ms)
     : (ms) => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(ms);
 }
+
+/** About `count` evenly spaced bucket starts for the x axis, so ticks sit on whole hours or days. */
+export function bucketTicks(overview: AnalyticsOverview, count = 6): number[] {
+  const buckets = bucketStarts(overview.from, overview.to, overview.granularity);
+  const every = Math.max(1, Math.ceil(buckets.length / count));
+  return buckets.filter((_, i) => i % every === 0);
+}

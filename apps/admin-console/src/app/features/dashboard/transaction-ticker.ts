@@ -30,12 +30,16 @@ import { type TickerEntry, applyTickerEvent } from './ticker';
         <ul class="ticker-list" aria-live="polite">
           @for (entry of entries(); track entry.paymentId) {
             <li class="ticker-row" data-testid="ticker-row" [attr.data-payment-id]="entry.paymentId">
-              <span class="ticker-amount" data-testid="ticker-amount">{{ entry.amount | money: entry.currency }}</span>
-              <app-status-badge [status]="entry.status" />
-              <span class="cell-sub"
-                >{{ entry.method }} · <code>{{ entry.merchantId }}</code></span
-              >
-              <span class="cell-sub ticker-time">{{ entry.at | date: 'HH:mm:ss' }}</span>
+              <div class="ticker-line">
+                <span class="ticker-amount" data-testid="ticker-amount">{{
+                  entry.amount | money: entry.currency
+                }}</span>
+                <app-status-badge [status]="entry.status" />
+                <span class="cell-sub ticker-time">{{ entry.at | date: 'HH:mm:ss' }}</span>
+              </div>
+              <div class="cell-sub ticker-meta">
+                {{ entry.method }} · <code>{{ entry.merchantId }}</code>
+              </div>
             </li>
           }
         </ul>
@@ -54,12 +58,21 @@ import { type TickerEntry, applyTickerEvent } from './ticker';
       padding: 0;
     }
     .ticker-row {
-      display: grid;
-      grid-template-columns: 7rem 7.5rem 1fr auto;
-      gap: 0.5rem;
-      align-items: center;
-      padding: 0.35rem 0;
+      padding: 0.4rem 0;
       border-bottom: 1px solid var(--color-border);
+    }
+    .ticker-line {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+    }
+    .ticker-time {
+      margin-left: auto;
+    }
+    .ticker-meta {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
     }
     .ticker-amount {
       font-variant-numeric: tabular-nums;

@@ -18,11 +18,25 @@ export interface LineChartOptions {
   formatX: (epochMs: number) => string;
   yMin?: number;
   yMax?: number;
+  /** Where the x ticks go (e.g. bucket starts); chart.js's own "nice" numbers of milliseconds otherwise. */
+  xTicks?: readonly number[];
 }
 
 export type LineChartConfig = ChartConfiguration<'line', ChartPoint[]>;
 
-const PALETTE = ['#1d5bd8', '#c62828', '#1b7f43', '#8a5a00', '#6a1b9a'];
+// Ten distinct hues: one line per queue must stay tellable apart.
+const PALETTE = [
+  '#1d5bd8',
+  '#c62828',
+  '#1b7f43',
+  '#8a5a00',
+  '#6a1b9a',
+  '#00838f',
+  '#d84315',
+  '#5d4037',
+  '#ad1457',
+  '#546e7a',
+];
 
 /** The chart.js configuration for time series: a linear x axis of epoch ms, so no date adapter is needed. */
 export function lineChartConfig(series: readonly ChartSeries[], options: LineChartOptions): LineChartConfig {
@@ -55,6 +69,14 @@ export function lineChartConfig(series: readonly ChartSeries[], options: LineCha
         x: {
           type: 'linear',
           ticks: { maxTicksLimit: 6, callback: (value) => options.formatX(Number(value)) },
+          ...(options.xTicks
+            ? {
+                min: options.xTicks[0],
+                afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+                  axis.ticks = (options.xTicks ?? []).map((value) => ({ value }));
+                },
+              }
+            : {}),
         },
         y: {
           type: 'linear',

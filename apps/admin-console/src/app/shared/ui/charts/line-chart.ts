@@ -94,6 +94,7 @@ export class LineChart {
   readonly formatX = input<(epochMs: number) => string>(defaultFormatX);
   readonly yMin = input<number | undefined>(undefined);
   readonly yMax = input<number | undefined>(undefined);
+  readonly xTicks = input<readonly number[] | undefined>(undefined);
   readonly height = input(200);
   readonly testId = input('line-chart');
 
@@ -107,6 +108,7 @@ export class LineChart {
       formatX: this.formatX(),
       yMin: this.yMin(),
       yMax: this.yMax(),
+      xTicks: this.xTicks(),
     }),
   );
   protected readonly summary = computed(() => summarizeSeries(this.series(), this.formatY()));

@@ -28,7 +28,7 @@ describe('monitoring samplers', () => {
   const config = testConfig('monitoring', {
     WORKER_QUEUES: 'monitoring,maintenance',
     MONITOR_INTERVAL: '200ms',
-    WORKER_STALE_AFTER: '1s',
+    WORKER_STALE_AFTER: '10s',
   });
   const db = new Database(dataSourceFor(config, 'app', 2));
   let app: INestApplicationContext;
@@ -125,7 +125,7 @@ describe('monitoring samplers', () => {
     await eventually(() => statusOf(selfId, 'healthy'));
 
     // It stops beating: its last beat ages past WORKER_STALE_AFTER.
-    await beat(new Date(Date.now() - 5_000));
+    await beat(new Date(Date.now() - 15_000));
     await eventually(() => statusOf(ghost.id, 'stale'));
     expect(await eventually(() => alert(`worker-stale:${ghost.id}`))).toEqual({ status: 'open', severity: 'warning' });
 

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type {
   ListResponse,
   QueueCleanResponse,
+  QueueHistoryResponse,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -10,7 +11,14 @@ import type {
 } from '@lsp/contracts';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/principal';
-import { CleanJobsDto, JobQueryDto, PauseQueueDto, QueueStatsQueryDto, RetryJobsDto } from './dto/queues.dto';
+import {
+  CleanJobsDto,
+  JobQueryDto,
+  PauseQueueDto,
+  QueueHistoryQueryDto,
+  QueueStatsQueryDto,
+  RetryJobsDto,
+} from './dto/queues.dto';
 import { QueuesService } from './queues.service';
 
 /** API.md §10: queue management for admins and SREs; every action is audited. Unknown queue or job → 404. */
@@ -30,6 +38,12 @@ export class QueuesController {
   @Get('stats')
   stats(@Query() query: QueueStatsQueryDto): Promise<QueueStatsResponse> {
     return this.queues.stats(query.queue, query.minutes ?? 60);
+  }
+
+  /** Sampled counts of one queue over time (the Queue Metrics Collector's history), oldest first. */
+  @Get('history')
+  history(@Query() query: QueueHistoryQueryDto): Promise<QueueHistoryResponse> {
+    return this.queues.history(query.queue, query.from, query.to);
   }
 
   /** One job: payload with secrets and personal data redacted, attempts, logs, last failure's stack trace. */

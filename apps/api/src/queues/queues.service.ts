@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type {
   ListResponse,
   QueueCleanResponse,
+  QueueHistoryResponse,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -16,6 +17,7 @@ import { ApiException } from '../core/http/api.exception';
 import type { CleanJobsDto, PauseQueueDto, RetryJobsDto } from './dto/queues.dto';
 import { JOB_ID_PATTERN } from './dto/queues.dto';
 import { redactJobData } from './job-redaction';
+import { QueueHistoryRepository } from './queue-history.repository';
 import { QueueRegistry } from './queue-registry';
 
 /** Throughput and failure rate are taken over this many recent minutes. */
@@ -23,6 +25,9 @@ export const THROUGHPUT_WINDOW_MINUTES = 5;
 /** Jobs BullMQ's clean removes per call; small batches keep each Lua script (which blocks Redis) short. */
 const CLEAN_BATCH = 1000;
 const JOB_LOG_LINES = 100;
+/** History answers at most this many buckets, and spans at most a week. */
+const HISTORY_MAX_POINTS = 720;
+const HISTORY_MAX_SPAN_MS = 7 * 24 * 3600_000;
 
 @Injectable()
 export class QueuesService {
@@ -30,7 +35,26 @@ export class QueuesService {
     private readonly registry: QueueRegistry,
     private readonly db: Database,
     private readonly audit: AuditService,
+    private readonly historyRepo: QueueHistoryRepository,
   ) {}
+
+  /** Sampled counts of one queue over time (from `queue_metric_samples`), bucketed to at most 720 points. */
+  async history(
+    queueName: string,
+    fromText: string | undefined,
+    toText: string | undefined,
+  ): Promise<QueueHistoryResponse> {
+    const queue = this.registry.get(queueName).name;
+    const to = toText ? new Date(toText) : new Date();
+    const from = fromText ? new Date(fromText) : new Date(to.getTime() - 3600_000);
+    if (from.getTime() >= to.getTime()) throw ApiException.invalid('from', 'from must be before to');
+    if (to.getTime() - from.getTime() > HISTORY_MAX_SPAN_MS) {
+      throw ApiException.invalid('from', 'from and to may be at most 7 days apart');
+    }
+    const bucketSeconds = Math.max(5, Math.ceil((to.getTime() - from.getTime()) / 1000 / HISTORY_MAX_POINTS));
+    const data = await this.historyRepo.history(queue, from, to, bucketSeconds);
+    return { queue, from: from.toISOString(), to: to.toISOString(), bucketSeconds, data };
+  }
 
   async list(): Promise<ListResponse<QueueSummary>> {
     const data = await Promise.all(QUEUE_NAMES.map((name) => this.summary(name)));

@@ -17,6 +17,8 @@ export class SseConnection {
   private closed = false;
   /** True when the stream was cut because the client did not read fast enough. */
   dropped = false;
+  /** Id of the last event sent: where a resync after a Redis reconnect resumes. */
+  lastId: string | null = null;
   private readonly closeHandlers: (() => void)[] = [];
   sent = 0;
 
@@ -50,6 +52,7 @@ export class SseConnection {
     this.recent.add(event.id);
     if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value as string);
     this.sent++;
+    this.lastId = event.id;
     // JSON.stringify escapes line breaks, so the payload is always a single data line.
     this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
   }

@@ -17,6 +17,8 @@ export interface LiveMessage {
 }
 
 export type StreamListener = (message: LiveMessage) => void;
+/** Called after the subscription came back from a Redis outage: messages published meanwhile were missed. */
+export type ResyncListener = () => void;
 
 /** Checks one raw channel message of a stream; null for anything malformed. */
 export function decodeLiveMessage(stream: StreamName, value: unknown): LiveMessage | null {
@@ -37,7 +39,9 @@ export function decodeLiveMessage(stream: StreamName, value: unknown): LiveMessa
 @Injectable()
 export class StreamHub implements OnModuleInit, OnModuleDestroy {
   private readonly listeners = new Map<StreamName, Set<StreamListener>>();
+  private readonly resyncs = new Set<ResyncListener>();
   private readonly streamByChannel = new Map<string, StreamName>();
+  private subscribed = false;
 
   constructor(
     @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
@@ -49,30 +53,60 @@ export class StreamHub implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.subscriber.on('message', this.onMessage);
+    this.subscriber.on('ready', this.onReconnected);
     await this.subscriber.subscribe(...this.streamByChannel.keys());
+    this.subscribed = true;
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.subscribed = false;
     this.subscriber.off('message', this.onMessage);
+    this.subscriber.off('ready', this.onReconnected);
     await this.subscriber.unsubscribe(...this.streamByChannel.keys()).catch(() => undefined);
   }
 
-  /** Calls `listener` for every message on the stream from now on; returns the function that stops it. */
-  listen(stream: StreamName, listener: StreamListener): () => void {
+  /**
+   * Calls `listener` for every message on the stream from now on, and `resync` whenever the subscription was
+   * restored after a Redis outage (so the caller can replay what it missed); returns the function that stops both.
+   */
+  listen(stream: StreamName, listener: StreamListener, resync?: ResyncListener): () => void {
     let set = this.listeners.get(stream);
     if (!set) {
       set = new Set();
       this.listeners.set(stream, set);
     }
     set.add(listener);
+    if (resync) this.resyncs.add(resync);
     return () => {
       set.delete(listener);
+      if (resync) this.resyncs.delete(resync);
     };
   }
 
   listenerCount(stream: StreamName): number {
     return this.listeners.get(stream)?.size ?? 0;
   }
+
+  /**
+   * ioredis resubscribes by itself when it reconnects, but announces `ready` before the SUBSCRIBE is confirmed;
+   * subscribing again (idempotent) and awaiting it means a replay started afterwards leaves no gap.
+   */
+  private readonly onReconnected = (): void => {
+    if (!this.subscribed) return;
+    this.subscriber.subscribe(...this.streamByChannel.keys()).then(
+      () => {
+        this.logger.info({ streams: this.listeners.size }, 'stream subscription restored; resyncing open streams');
+        for (const resync of [...this.resyncs]) {
+          try {
+            resync();
+          } catch (err) {
+            this.logger.warn({ err }, 'stream resync failed');
+          }
+        }
+      },
+      (err: unknown) => this.logger.warn({ err }, 'stream resubscribe failed; ioredis retries on reconnect'),
+    );
+  };
 
   private readonly onMessage = (channel: string, raw: string): void => {
     const stream = this.streamByChannel.get(channel);

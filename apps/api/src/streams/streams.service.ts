@@ -59,12 +59,19 @@ export class StreamsService implements OnModuleDestroy {
     let connection: SseConnection | null = null;
     const early: LiveMessage[] = [];
     let overflowed = false;
-    const stop = this.hub.listen(stream, (message) => {
-      if (!admits(message)) return;
-      if (connection) connection.send(message, message.body);
-      else if (early.length < EARLY_BUFFER) early.push(message);
-      else overflowed = true;
-    });
+    const opened = Date.now();
+    const stop = this.hub.listen(
+      stream,
+      (message) => {
+        if (!admits(message)) return;
+        if (connection) connection.send(message, message.body);
+        else if (early.length < EARLY_BUFFER) early.push(message);
+        else overflowed = true;
+      },
+      () => {
+        if (connection) void this.resync(connection, stream, principal, admits, opened);
+      },
+    );
 
     let replay: Replay;
     try {
@@ -91,7 +98,6 @@ export class StreamsService implements OnModuleDestroy {
 
     const heartbeat = setInterval(() => sse.comment('heartbeat'), this.config.streamHeartbeatMs);
     const lifetime = setTimeout(() => sse.close(), MAX_STREAM_LIFETIME_MS);
-    const opened = Date.now();
     this.open.add(sse);
     sse.onClose(() => {
       stop();
@@ -108,6 +114,40 @@ export class StreamsService implements OnModuleDestroy {
   /** Open streams hold their sockets; ending them lets the HTTP server close on shutdown. */
   onModuleDestroy(): void {
     for (const sse of [...this.open]) sse.close();
+  }
+
+  /**
+   * After a Redis outage the hub missed whatever was published meanwhile: replay it from where this connection
+   * stands (its last event, or for an operations stream that has sent nothing yet, the moment it opened), exactly
+   * as a client's own Last-Event-ID resume would. Duplicates of live messages are dropped by the connection.
+   */
+  private async resync(
+    sse: SseConnection,
+    stream: StreamName,
+    principal: Principal,
+    admits: (m: LiveMessage) => boolean,
+    openedAt: number,
+  ): Promise<void> {
+    const from = sse.lastId ?? (stream === 'transactions' ? null : `${openedAt}-0`);
+    if (!from) {
+      sse.notice('stream.truncated', { replayed: 0, message: 'The live feed was interrupted; reload the view' });
+      return;
+    }
+    try {
+      const replay = await this.replay(stream, principal, from, admits);
+      // An id that was never buffered (the open-time bound) says nothing about a gap.
+      if (replay.truncated && sse.lastId) {
+        sse.notice('stream.truncated', {
+          replayed: replay.messages.length,
+          message: 'Some messages were missed; reload the view',
+        });
+      }
+      for (const message of replay.messages) sse.send(message, message.body);
+    } catch (err) {
+      // The client reconnects with Last-Event-ID and resumes itself.
+      this.logger.warn({ err, stream }, 'stream resync failed; closing the stream');
+      sse.close();
+    }
   }
 
   private async replay(

@@ -36,6 +36,27 @@ export interface QueueStatsResponse {
   data: { queue: string; completed: QueueMetricPoint[]; failed: QueueMetricPoint[] }[];
 }
 
+/** One bucket of `GET /api/v1/admin/queues/history`: the largest counts sampled in it (peaks stay visible). */
+export interface QueueHistoryPoint {
+  at: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  /** Jobs completed / failed within the bucket (from BullMQ's running totals). */
+  completedInBucket: number;
+  failedInBucket: number;
+  isPaused: boolean;
+}
+
+export interface QueueHistoryResponse {
+  queue: string;
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  data: QueueHistoryPoint[];
+}
+
 export interface QueueRetryResponse {
   queue: string;
   retried: number;

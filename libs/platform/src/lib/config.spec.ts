@@ -67,6 +67,7 @@ describe('loadConfig: operations monitoring', () => {
     [{ MONITOR_INTERVAL: '10ms' }, 'MONITOR_INTERVAL'],
     [{ MONITOR_INTERVAL: 'often' }, 'MONITOR_INTERVAL'],
     [{ WORKER_STALE_AFTER: '0' }, 'WORKER_STALE_AFTER'],
+    [{ WORKER_STALE_AFTER: '5s' }, 'WORKER_STALE_AFTER'],
     [{ QUEUE_BACKLOG_WARN: '-5' }, 'QUEUE_BACKLOG_WARN'],
     [{ OUTBOX_LAG_WARN: '1ms' }, 'OUTBOX_LAG_WARN'],
 describe('loadConfig: alert manager and data retention', () => {

@@ -172,7 +172,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     streamHeartbeatMs: duration(env, 'STREAM_HEARTBEAT_INTERVAL', '15s'),
     monitorIntervalMs: durationAtLeast(env, 'MONITOR_INTERVAL', '5s', 100),
-    workerStaleAfterMs: durationAtLeast(env, 'WORKER_STALE_AFTER', '15s', 1000),
+    // Workers beat every 5 s: anything under two beats would call a healthy worker stale between beats.
+    workerStaleAfterMs: durationAtLeast(env, 'WORKER_STALE_AFTER', '15s', 10_000),
     queueBacklogWarn: int(env, 'QUEUE_BACKLOG_WARN', 1000, 1, 100_000_000),
     outboxLagWarnMs: durationAtLeast(env, 'OUTBOX_LAG_WARN', '30s', 1000),
     ...alertsAndRetention(env),

@@ -1,8 +1,10 @@
 import { type Job, Queue, Worker } from 'bullmq';
+import { Client } from 'pg';
 import type {
   AuditLogView,
   ListResponse,
   QueueCleanResponse,
+  QueueHistoryResponse,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -216,5 +218,70 @@ describe('admin queues', () => {
 
     const audit = await get<ListResponse<AuditLogView>>('/api/v1/admin/audit-logs?objectType=queue&limit=100');
     expect(audit.body.data.map((e) => e.action)).toEqual(expect.arrayContaining(['queue.pause', 'queue.resume']));
+  });
+
+  it('answers the sampled history of a queue in buckets, oldest first', async () => {
+    const owner = new Client({ connectionString: process.env['DATABASE_URL'] });
+    await owner.connect();
+    try {
+      const t0 = Date.parse('2026-11-20T10:00:00.000Z');
+      const sample = (offsetS: number, waiting: number, completedTotal: number, isPaused = false) =>
+        owner.query(
+          `INSERT INTO queue_metric_samples
+             (queue, at, waiting, active, completed, failed, delayed, paused, is_paused, completed_total, failed_total)
+           VALUES ('events', $1, $2, 0, 0, 0, 0, 0, $3, $4, 0)`,
+          [new Date(t0 + offsetS * 1000), waiting, isPaused, completedTotal],
+        );
+      await sample(0, 5, 100);
+      await sample(2, 9, 104);
+      await sample(5, 1, 110, true);
+      await sample(3600, 50, 999); // outside the range asked for
+      const from = new Date(t0).toISOString();
+      const to = new Date(t0 + 10_000).toISOString();
+      const res = await get<QueueHistoryResponse>(
+        `/api/v1/admin/queues/history?queue=events&from=${from}&to=${to}`,
+        sre,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ queue: 'events', from, to, bucketSeconds: 5 });
+      expect(res.body.data).toEqual([
+        {
+          at: from,
+          waiting: 9,
+          active: 0,
+          delayed: 0,
+          failed: 0,
+          completedInBucket: 4,
+          failedInBucket: 0,
+          isPaused: false,
+        },
+        {
+          at: new Date(t0 + 5000).toISOString(),
+          waiting: 1,
+          active: 0,
+          delayed: 0,
+          failed: 0,
+          completedInBucket: 0,
+          failedInBucket: 0,
+          isPaused: true,
+        },
+      ]);
+    } finally {
+      await owner.end();
+    }
+    expectError(
+      await get('/api/v1/admin/queues/history?queue=events&from=2026-11-20T10:00:00Z&to=2026-11-20T09:00:00Z'),
+      400,
+      'invalid_request_error',
+      'from',
+    );
+    expectError(
+      await get('/api/v1/admin/queues/history?queue=events&from=yesterday'),
+      400,
+      'invalid_request_error',
+      'from',
+    );
+    expectError(await get('/api/v1/admin/queues/history?queue=nope'), 404, 'not_found');
+    expectError(await get('/api/v1/admin/queues/history'), 400, 'invalid_request_error', 'queue');
   });
 });

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsISO8601,
   ArrayNotEmpty,
   ArrayUnique,
   IsBoolean,
@@ -70,4 +71,16 @@ export class QueueStatsQueryDto {
 
 export class JobQueryDto {
   @ApiProperty({ example: 'payments' }) @IsString() @Matches(QUEUE_NAME, { message: QUEUE_MESSAGE }) queue!: string;
+}
+
+export class QueueHistoryQueryDto extends JobQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: an hour before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }

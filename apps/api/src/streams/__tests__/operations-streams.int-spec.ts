@@ -9,7 +9,7 @@ import {
   streamBufferKey,
   streamChannel,
 } from '@lsp/queues';
-import { eventually } from '@lsp/testing';
+import { TcpProxy, eventually, viaProxy } from '@lsp/testing';
 import { ApiHarness } from '../../../test/api-harness';
 import { SseClient, type SseMessage } from '../../../test/sse-client';
 import { StreamHub } from '../stream-hub';
@@ -211,6 +211,36 @@ describe('streams: operations streams (API.md §10)', () => {
         expect(res.errorBody.error).toMatchObject({ type: 'invalid_request_error', param: 'Last-Event-ID' });
       }
     });
+  });
+
+  it('replays what was published while Redis was unreachable once the API reconnects', async () => {
+    const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    const proxy = new TcpProxy(new URL(redisUrl).hostname, Number(new URL(redisUrl).port || 6379));
+    const port = await proxy.start();
+    const c = await ApiHarness.start({ REDIS_URL: viaProxy(redisUrl, port) });
+    try {
+      const live = await open(c, 'alerts', bearer(admin));
+      const idle = await open(c, 'worker-health', bearer(admin));
+      const before = await publish('alerts', 'alert.raised', { n: 1 });
+      await live.waitForEvent(before.id);
+
+      await proxy.cut();
+      // Published (buffered and fanned out) while this API process cannot hear it.
+      const missed = await publish('alerts', 'alert.acknowledged', { n: 2 });
+      const missedIdle = await publish('worker-health', 'worker.health', { workers: [] });
+      await proxy.restore();
+
+      await live.waitForEvent(missed.id, 15_000);
+      const after = await publish('alerts', 'alert.resolved', { n: 3 });
+      await live.waitForEvent(after.id);
+      expect(live.events.map((e) => e.id)).toEqual([before.id, missed.id, after.id]);
+      expect(live.messages.some((m) => isEvent(m) && m.event === 'stream.truncated')).toBe(false);
+      // A stream that had sent nothing yet resumes from the moment it opened.
+      await idle.waitForEvent(missedIdle.id);
+    } finally {
+      await c.close();
+      await proxy.cut();
+    }
   });
 
   it('cuts off a client that stops reading instead of buffering for it', async () => {

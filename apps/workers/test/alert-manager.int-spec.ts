@@ -60,8 +60,10 @@ describe('alert manager', () => {
   let db: Database;
   let owner: Client;
   let alerts: Queue;
+  let deliveries: Queue;
   let subscriber: Redis;
   const streamed: StreamMessage<AlertView>[] = [];
+  const offlineAlertId = newId('alert');
   let run = 0;
 
   async function evaluate(): Promise<EvaluateAlertRulesResult> {
@@ -95,7 +97,7 @@ describe('alert manager', () => {
   beforeAll(async () => {
     hook = await chatTool(2);
     config = testConfig('alerts', {
-      WORKER_QUEUES: 'alerts',
+      WORKER_QUEUES: 'alerts,alert-deliveries',
       ALERT_EVALUATE_EVERY: '1h',
       ALERT_DISPATCH_EVERY: '100ms',
       ALERT_WEBHOOK_URL: hook.url,
@@ -112,9 +114,17 @@ describe('alert manager', () => {
       streamed.push(JSON.parse(message) as StreamMessage<AlertView>),
     );
     await subscriber.subscribe(streamChannel(config, 'alerts'));
+    // Committed while no workers run (as if the process that made the change died right after its commit).
+    await owner.query(
+      `WITH a AS (INSERT INTO alerts (id, fingerprint, severity, source, title, message)
+                  VALUES ($1, $2, 'warning', 'test/offline', 'Raised offline', 'before any dispatcher') RETURNING id)
+       INSERT INTO alert_notifications (alert_id, kind) SELECT id, 'raised' FROM a`,
+      [offlineAlertId, `offline:${offlineAlertId}`],
+    );
     app = await bootWorkers(config, { outboxRelay: false });
     db = app.get(Database);
     alerts = app.get(DeclaredQueues).get('alerts');
+    deliveries = app.get(DeclaredQueues).get('alert-deliveries');
   });
 
   afterAll(async () => {
@@ -273,16 +283,21 @@ describe('alert manager', () => {
       expect(hook.received.filter((r) => r.status === 200 && r.body.alert.id === raised.id)).toEqual([]);
 
       const log = await eventually(async () => {
-        const job = await alerts.getJob(
-          jobId('alerts', 'deliver-alert', await notificationId(raised.id, 'raised'), 'log'),
+        const job = await deliveries.getJob(
+          jobId('alert-deliveries', 'deliver-alert', await notificationId(raised.id, 'raised'), 'log'),
         );
         return job?.finishedOn ? job : undefined;
       });
       expect(log.returnvalue).toEqual({ channel: 'log' });
 
-      const webhookJobId = jobId('alerts', 'deliver-alert', await notificationId(raised.id, 'raised'), 'webhook');
+      const webhookJobId = jobId(
+        'alert-deliveries',
+        'deliver-alert',
+        await notificationId(raised.id, 'raised'),
+        'webhook',
+      );
       const delivered = await eventually(async () => {
-        const job = await alerts.getJob(webhookJobId);
+        const job = await deliveries.getJob(webhookJobId);
         return job?.finishedOn && (await job.getState()) === 'completed' ? job : undefined;
       }, 25_000);
       expect(delivered.returnvalue).toEqual({ channel: 'webhook', status: 200 });
@@ -314,6 +329,16 @@ describe('alert manager', () => {
         'alert.resolved',
       ]);
     });
+  });
+
+  it('delivers a change committed while no dispatcher was running once one starts', async () => {
+    await eventually(async () => streamed.find((m) => m.type === 'alert.raised' && m.data.id === offlineAlertId));
+    const id = await notificationId(offlineAlertId, 'raised');
+    const job = await eventually(async () => {
+      const found = await deliveries.getJob(jobId('alert-deliveries', 'deliver-alert', id, 'log'));
+      return found?.finishedOn ? found : undefined;
+    });
+    expect(job.returnvalue).toEqual({ channel: 'log' });
   });
 
   async function notificationId(alertId: string, kind: string): Promise<string> {

@@ -8,6 +8,8 @@ import type { AnalyticsOverviewQueryDto } from './dto/analytics-query.dto';
 const DAY_MS = 86_400_000;
 /** Longest range one overview may cover: bounds the rollup rows one request reads. */
 const MAX_RANGE_MS = 400 * DAY_MS;
+/** Longest hourly series (168 points): beyond it a chart needs days, and the hourly rollups are 24× the rows. */
+const MAX_HOURLY_RANGE_MS = 7 * DAY_MS;
 
 type Status = AnalyticsOverview['byStatus'][number]['status'];
 
@@ -27,7 +29,11 @@ export class AnalyticsService {
     if (to.getTime() - from.getTime() > MAX_RANGE_MS) {
       throw ApiException.invalid('from', 'the range from..to may cover at most 400 days');
     }
-    const granularity = query.granularity ?? (to.getTime() - from.getTime() <= 2 * DAY_MS ? 'hour' : 'day');
+    const span = to.getTime() - from.getTime();
+    if (query.granularity === 'hour' && span > MAX_HOURLY_RANGE_MS) {
+      throw ApiException.invalid('granularity', 'an hourly series may cover at most 7 days; use granularity=day');
+    }
+    const granularity = query.granularity ?? (span <= 2 * DAY_MS ? 'hour' : 'day');
     const merchantId = query.merchantId ?? null;
     const rows = await this.db.platform((em) => this.repo.overview(em, { from, to, merchantId, granularity }));
     return toOverview(rows, { from, to, merchantId, granularity });

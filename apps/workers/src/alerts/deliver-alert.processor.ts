@@ -12,8 +12,8 @@ export type DeliverAlertResult =
 
 /** Sends one alert change to one channel; a failure throws and BullMQ retries it with backoff. */
 @Injectable()
-@ProcessesJob('alerts', 'deliver-alert')
-export class DeliverAlertProcessor implements JobProcessor<'alerts', 'deliver-alert'> {
+@ProcessesJob('alert-deliveries', 'deliver-alert')
+export class DeliverAlertProcessor implements JobProcessor<'alert-deliveries', 'deliver-alert'> {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,

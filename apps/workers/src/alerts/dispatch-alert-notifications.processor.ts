@@ -41,7 +41,7 @@ export class DispatchAlertNotificationsProcessor implements JobProcessor<'alerts
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const n = await this.db.platform(async (em) => {
         const pending = await lockPendingAlertNotifications(em, BATCH);
-        const jobs: BulkJob<'alerts'>[] = [];
+        const jobs: BulkJob<'alert-deliveries'>[] = [];
         for (const notification of pending) {
           const alert = toAlertView(notification.alert);
           await publishStreamMessage(this.redis, this.config, 'alerts', {
@@ -53,11 +53,11 @@ export class DispatchAlertNotificationsProcessor implements JobProcessor<'alerts
             jobs.push({
               job: 'deliver-alert',
               payload: { notificationId: notification.id, channel, kind: notification.kind, alert: { ...alert } },
-              options: { jobId: jobId('alerts', 'deliver-alert', notification.id, channel) },
+              options: { jobId: jobId('alert-deliveries', 'deliver-alert', notification.id, channel) },
             });
           }
         }
-        await addJobs(this.queues.get('alerts'), 'alerts', jobs);
+        await addJobs(this.queues.get('alert-deliveries'), 'alert-deliveries', jobs);
         await markAlertNotificationsDispatched(
           em,
           pending.map((p) => p.id),

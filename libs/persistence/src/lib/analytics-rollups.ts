@@ -88,28 +88,32 @@ export function latencyBucketIndex(ms: number): number {
 }
 
 /**
- * Adds one event to the hourly rollups, at most once per event id however often it is delivered: the applied-
- * event row and the bucket upsert are one statement, so either both happen or neither. Returns whether it counted.
+ * Adds one event to the hourly and daily rollups, at most once per event id however often it is delivered: the
+ * applied-event row and both bucket upserts are one statement, so either all happen or none.
+ * Returns whether it counted.
  */
 export async function applyEventToRollups(em: EntityManager, event: RollupEvent): Promise<boolean> {
   const c = rollupContribution(event);
   if (!c) return false;
   const hist = LATENCY_COLUMNS.map((_, i) => (c.latencyMs !== null && latencyBucketIndex(c.latencyMs) === i ? 1 : 0));
+  const day = new Date(Math.floor(c.bucket.getTime() / 86_400_000) * 86_400_000);
+  const upsert = (table: string, column: string, at: string) => `
+    INSERT INTO ${table} (${column}, merchant_id, gateway, method, status, currency, count, amount, latency_count,
+                          ${LATENCY_COLUMNS.join(', ')})
+    SELECT ${at}, $3, $4, $5, $6, $7, 1, $8, $9, ${LATENCY_COLUMNS.map((_, i) => `$${11 + i}::bigint`).join(', ')}
+      FROM applied
+    ON CONFLICT (${column}, merchant_id, gateway, method, status, currency) DO UPDATE SET
+      count = ${table}.count + 1,
+      amount = ${table}.amount + EXCLUDED.amount,
+      latency_count = ${table}.latency_count + EXCLUDED.latency_count,
+      ${LATENCY_COLUMNS.map((col) => `${col} = ${table}.${col} + EXCLUDED.${col}`).join(', ')}
+    RETURNING 1`;
   const rows = await sql(
     em,
     `WITH applied AS (
        INSERT INTO analytics_applied_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id
-     )
-     INSERT INTO analytics_hourly (bucket, merchant_id, gateway, method, status, currency, count, amount, latency_count,
-                                   ${LATENCY_COLUMNS.join(', ')})
-     SELECT $2, $3, $4, $5, $6, $7, 1, $8, $9, ${LATENCY_COLUMNS.map((_, i) => `$${10 + i}::bigint`).join(', ')}
-       FROM applied
-     ON CONFLICT (bucket, merchant_id, gateway, method, status, currency) DO UPDATE SET
-       count = analytics_hourly.count + 1,
-       amount = analytics_hourly.amount + EXCLUDED.amount,
-       latency_count = analytics_hourly.latency_count + EXCLUDED.latency_count,
-       ${LATENCY_COLUMNS.map((col) => `${col} = analytics_hourly.${col} + EXCLUDED.${col}`).join(', ')}
-     RETURNING 1`,
+     ), hourly AS (${upsert('analytics_hourly', 'bucket', '$2::timestamptz')})
+     ${upsert('analytics_daily', 'day', '$10::timestamptz')}`,
     [
       event.id,
       c.bucket,
@@ -120,6 +124,7 @@ export async function applyEventToRollups(em: EntityManager, event: RollupEvent)
       c.currency,
       c.amount,
       c.latencyMs === null ? 0 : 1,
+      day,
       ...hist,
     ],
   );

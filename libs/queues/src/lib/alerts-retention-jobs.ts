@@ -24,6 +24,14 @@ export interface DeliverAlertPayload {
 export interface AlertsJobPayloads {
   'evaluate-alert-rules': ScheduledRunPayload;
   'dispatch-alert-notifications': ScheduledRunPayload;
+}
+
+/**
+ * Deliveries have a queue of their own: BullMQ trims a queue's finished jobs to the strictest keep policy of any
+ * job finishing in it, and the dispatcher finishes every second with a short one. Deliveries are kept a day, which
+ * is also how long their job ids deduplicate a re-dispatched change.
+ */
+export interface AlertDeliveryJobPayloads {
   'deliver-alert': DeliverAlertPayload;
 }
 
@@ -46,12 +54,13 @@ const PERIODIC = {
 
 export const ALERTS_RETENTION_QUEUES: {
   alerts: QueueDefinition<AlertsJobPayloads>;
+  'alert-deliveries': QueueDefinition<AlertDeliveryJobPayloads>;
   retention: QueueDefinition<RetentionJobPayloads>;
 } = {
   alerts: {
-    description: 'Alert rules, and delivery of every alert change to the alerts stream and the alert channels',
-    // Deliveries wait on a chat tool's HTTP answer; rules and dispatch are short queries.
-    concurrency: 5,
+    description: 'Alert rules, and dispatch of every alert change to the alerts stream and the delivery queue',
+    // Rules and dispatch are short queries.
+    concurrency: 2,
     defaultJobOptions: {
       attempts: 3,
       backoff: { type: 'exponential', delay: 1000 },
@@ -68,8 +77,23 @@ export const ALERTS_RETENTION_QUEUES: {
       'dispatch-alert-notifications': {
         description: 'Publishes pending alert changes on the alerts stream and enqueues one delivery per channel',
         validate: scheduledRun,
-        options: { ...PERIODIC, removeOnComplete: { count: 20, age: 600 } },
+        // Runs every second: each run removes itself when done, so it never trims the rule runs' history.
+        options: { ...PERIODIC, removeOnComplete: true },
       },
+    },
+  },
+  'alert-deliveries': {
+    description: 'Delivery of each alert change to each alert channel (HTTP webhook, log), retried with backoff',
+    // Deliveries wait on a chat tool's HTTP answer.
+    concurrency: 5,
+    defaultJobOptions: {
+      // 2 s … ~9 min apart (~17 min in all): outlives a chat tool's short outage.
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { count: 5000, age: 24 * HOUR_S },
+      removeOnFail: { count: 5000, age: 7 * 24 * HOUR_S },
+    },
+    jobs: {
       'deliver-alert': {
         description: 'Sends one alert change to one channel (HTTP webhook or log), retried with backoff',
         validate: objectOf<DeliverAlertPayload>({
@@ -78,8 +102,6 @@ export const ALERTS_RETENTION_QUEUES: {
           kind: oneOf('raised', 'acknowledged', 'resolved'),
           alert: record(),
         }),
-        // 2 s … ~9 min apart (~17 min in all): outlives a chat tool's short outage.
-        options: { attempts: 10, backoff: { type: 'exponential', delay: 2000 } },
       },
     },
   },

@@ -28,7 +28,7 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'alerts', 'retention']);
+    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'alerts', 'alert-deliveries', 'retention']);
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(false);
@@ -184,7 +184,7 @@ describe('alert and retention jobs', () => {
     [{ notificationId: '42', channel: 'log', kind: 'bumped', alert: {} }, false],
     [{ notificationId: '42', channel: 'log', kind: 'resolved' }, false],
   ])('validates deliver-alert payload %j → %s', (data, ok) => {
-    const parse = () => parseJobPayload('alerts', 'deliver-alert', data);
+    const parse = () => parseJobPayload('alert-deliveries', 'deliver-alert', data);
     if (ok) expect(parse()).toEqual(data);
     else expect(parse).toThrow(InvalidJobPayloadError);
   });

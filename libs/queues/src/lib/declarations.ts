@@ -5,6 +5,7 @@ import { integer, objectOf, oneOf, string, type Validator } from './validation';
 import {
   ALERTS_RETENTION_QUEUES,
   ALERTS_RETENTION_SCHEDULES,
+  type AlertDeliveryJobPayloads,
   type AlertsJobPayloads,
   type AlertsRetentionScheduleConfig,
   type RetentionJobPayloads,
@@ -73,8 +74,9 @@ export interface JobPayloads {
     'check-worker-health': ScheduledRunPayload;
     'check-system-status': ScheduledRunPayload;
   };
-  /** Alert rules and alert deliveries (alerts-retention-jobs.ts). */
+  /** Alert rules and dispatch; deliveries to the alert channels (alerts-retention-jobs.ts). */
   alerts: AlertsJobPayloads;
+  'alert-deliveries': AlertDeliveryJobPayloads;
   /** Data retention cleaners (alerts-retention-jobs.ts). */
   retention: RetentionJobPayloads;
 }

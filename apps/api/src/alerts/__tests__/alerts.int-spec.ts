@@ -157,4 +157,16 @@ describe('alerts', () => {
     expect((await list(`?source=${source}&status=open&limit=100`)).body.data.map((a) => a.id)).toContain(id);
     expectError(await api.request('GET', '/api/v1/admin/alerts'), 401, 'authentication_error');
   });
+
+  it('is described in the OpenAPI document with the analytics overview', async () => {
+    const paths = Object.keys((await api.request('GET', '/api/docs-json')).body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/admin/alerts',
+        '/api/v1/admin/alerts/{id}/acknowledge',
+        '/api/v1/admin/alerts/{id}/resolve',
+        '/api/v1/admin/analytics/overview',
+      ]),
+    );
+  });
 });

@@ -181,10 +181,33 @@ describe('GET /api/v1/admin/analytics/overview', () => {
       { at: '2026-01-10T00:00:00.000Z', currency: 'INR', count: 7, volume: 75_000, captured: 4, failed: 2 },
       { at: '2026-01-10T00:00:00.000Z', currency: 'USD', count: 1, volume: 500, captured: 1, failed: 0 },
     ]);
+    // Partial days at both ends come from the hourly rollups, whole days from the daily ones: same totals.
+    const ragged = await overview(`?from=2026-01-09T22:30:00Z&to=2026-01-10T10:30:00Z&merchantId=${merchantId}`);
+    expect(ragged.body.granularity).toBe('hour');
+    const edges = await overview(
+      `?from=2026-01-08T10:30:00Z&to=2026-01-10T11:00:00Z&merchantId=${merchantId}&granularity=day`,
+    );
+    expect(edges.body.totals).toEqual([
+      { currency: 'INR', count: 7, volume: 75_000, capturedCount: 4, capturedVolume: 67_000 },
+    ]);
+    const wide = await overview(`?from=2026-01-10T10:00:00Z&to=2026-01-12T00:00:00Z&merchantId=${merchantId}`);
+    expect(wide.body.granularity).toBe('hour');
+    const wideDays = await overview(
+      `?from=2026-01-09T00:00:00Z&to=2026-01-11T12:00:00Z&merchantId=${merchantId}&granularity=day`,
+    );
+    expect(wideDays.body.totals).toEqual(wide.body.totals);
+    expect(wideDays.body.latency).toEqual(wide.body.latency);
+
     const hourly = await overview(
-      `?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&merchantId=${merchantId}&granularity=hour`,
+      `?from=2026-01-04T00:00:00Z&to=2026-01-11T00:00:00Z&merchantId=${merchantId}&granularity=hour`,
     );
     expect(hourly.body.series).toHaveLength(2);
+    expectError(
+      await overview(`?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&granularity=hour`),
+      400,
+      'invalid_request_error',
+      'granularity',
+    );
   });
 
   it('answers zeros, not errors, for a range without data', async () => {

@@ -1,12 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, openConsole, signIn, snap } from './support/browser';
 import { e2eEnv } from './support/env';
 import { publishOperationsMessage } from './support/ops-fixtures';
 import { countNavigations, textOf, waitForLive } from './support/operations';
-
-async function sampleCount(page: Page): Promise<number> {
-  return Number.parseInt(await textOf(page, 'depth-samples'), 10);
-}
 
 describe('real-time monitoring', () => {
   let browser: Browser;
@@ -43,18 +39,18 @@ describe('real-time monitoring', () => {
     ]);
     const loads = await countNavigations(page);
 
-    // queue-stats: each sample adds a point to the depth chart.
-    const before = await sampleCount(page);
+    // queue-stats: a sample becomes the latest point of the depth chart. Dated a minute ahead so the real
+    // collector's samples of the next minute are older and dropped, leaving this one the latest.
     await publishOperationsMessage('queue-stats', 'queue.stats', {
-      at: new Date(Date.now() + 1000).toISOString(),
+      at: new Date(Date.now() + 60_000).toISOString(),
       queues: [
         { name: 'payments', waiting: 42, active: 3, completed: 10, failed: 1, delayed: 5, paused: 0, isPaused: false },
       ],
     });
-    await page.waitForFunction(
-      (n) => Number.parseInt(document.querySelector('[data-testid="depth-samples"]')?.textContent ?? '0', 10) > n,
-      before,
-    );
+    await page
+      .getByTestId('chart-depth-summary')
+      .filter({ hasText: 'payments: latest 47' })
+      .waitFor({ state: 'attached' });
 
     // worker-health: the whole list, as GET /admin/workers shows it.
     const now = new Date().toISOString();

@@ -1,8 +1,8 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, LOCALE_ID, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { QueueStatsResponse, WorkerView } from '@lsp/contracts';
-import { EMPTY, catchError } from 'rxjs';
+import type { QueueHistoryResponse, QueueStatsResponse, WorkerView } from '@lsp/contracts';
+import { EMPTY, catchError, forkJoin, map, of } from 'rxjs';
 import { type ApiError, toApiError } from '../../core/errors/api-error';
 import { operationsStream } from '../../core/live/operations-stream';
 import { SseService, type StreamState } from '../../core/live/sse.service';
@@ -24,11 +24,14 @@ import {
   isGatewayHealthUpdate,
   isWorkerList,
   throughputSeries,
+  withStoredHistory,
 } from './monitoring-series';
 
 /** Per-minute throughput is re-read at most this often, prompted by live queue samples. */
 const THROUGHPUT_REFRESH_MS = 20_000;
 const THROUGHPUT_MINUTES = 30;
+/** How far back the depth chart starts: the stored samples of the last ten minutes. */
+const DEPTH_HISTORY_MS = 10 * 60_000;
 
 /**
  * Real-time monitoring: queue depth (live samples from `queue-stats`) and throughput (BullMQ per-minute
@@ -133,11 +136,12 @@ export class MonitoringPage {
         }),
         takeUntilDestroyed(this.destroyRef),
       )
-      .subscribe((page) =>
+      .subscribe((page) => {
         this.depthHistory.update((history) =>
           history.length > 0 ? history : appendDepthSample([], new Date().toISOString(), page.data),
-        ),
-      );
+        );
+        this.loadStoredDepth(page.data.map((q) => q.name));
+      });
     this.loadThroughput();
   }
 
@@ -166,6 +170,17 @@ export class MonitoringPage {
           ),
         error: (error: unknown) => this.gatewaysError.set(toApiError(error)),
       });
+  }
+
+  /** Without stored samples (collector not running yet) the chart simply starts now. */
+  private loadStoredDepth(queues: readonly string[]): void {
+    const from = new Date(Date.now() - DEPTH_HISTORY_MS).toISOString();
+    forkJoin(queues.map((queue) => this.queuesApi.history(queue, from).pipe(catchError(() => of(null)))))
+      .pipe(
+        map((histories) => histories.filter((h): h is QueueHistoryResponse => h !== null)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe((histories) => this.depthHistory.update((live) => withStoredHistory(live, histories)));
   }
 
   private loadThroughput(): void {

@@ -6,6 +6,7 @@ import {
   depthSeries,
   isWorkerList,
   throughputSeries,
+  withStoredHistory,
 } from './monitoring-series';
 
 const q = (name: string, waiting: number, delayed = 0) => ({ name, waiting, delayed });
@@ -123,5 +124,53 @@ describe('isWorkerList', () => {
     expect(isWorkerList({ workers: [{ id: 'w1' }] })).toBe(true);
     expect(isWorkerList({ workers: [{}] })).toBe(false);
     expect(isWorkerList([])).toBe(false);
+  });
+});
+
+describe('withStoredHistory', () => {
+  const point = (at: string, waiting: number, delayed = 0) => ({
+    at,
+    waiting,
+    active: 0,
+    delayed,
+    failed: 0,
+    completedInBucket: 0,
+    failedInBucket: 0,
+    isPaused: false,
+  });
+  const history = (queue: string, data: ReturnType<typeof point>[]) => ({
+    queue,
+    from: '2026-11-26T09:00:00Z',
+    to: '2026-11-26T10:00:00Z',
+    bucketSeconds: 5,
+    data,
+  });
+
+  it('puts the stored samples of every queue before the live ones, dropping those the live ones cover', () => {
+    const live = appendDepthSample([], '2026-11-26T10:00:10Z', [q('payments', 9)]);
+    const joined = withStoredHistory(live, [
+      history('payments', [point('2026-11-26T10:00:00Z', 4, 1), point('2026-11-26T10:00:10Z', 100)]),
+      history('events', [point('2026-11-26T10:00:00Z', 2), point('2026-11-26T10:00:05Z', 3)]),
+    ]);
+    expect(joined.map((s) => [new Date(s.at).toISOString(), s.depths])).toEqual([
+      ['2026-11-26T10:00:00.000Z', { payments: 5, events: 2 }],
+      ['2026-11-26T10:00:05.000Z', { events: 3 }],
+      ['2026-11-26T10:00:10.000Z', { payments: 9 }],
+    ]);
+  });
+
+  it('keeps the newest samples when there are too many', () => {
+    const joined = withStoredHistory(
+      [],
+      [
+        history('payments', [
+          point('2026-11-26T10:00:00Z', 1),
+          point('2026-11-26T10:00:05Z', 2),
+          point('2026-11-26T10:00:10Z', 3),
+        ]),
+      ],
+      2,
+    );
+    expect(joined.map((s) => s.depths['payments'])).toEqual([2, 3]);
   });
 });

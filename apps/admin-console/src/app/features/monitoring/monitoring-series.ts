@@ -1,4 +1,10 @@
-import type { GatewayHealthEntry, GatewayHealthStatus, QueueStatsResponse, WorkerView } from '@lsp/contracts';
+import type {
+  GatewayHealthEntry,
+  GatewayHealthStatus,
+  QueueHistoryResponse,
+  QueueStatsResponse,
+  WorkerView,
+} from '@lsp/contracts';
 import type { ChartSeries } from '../../shared/ui/charts/line-chart-config';
 import type { QueueCountsNow } from '../queues/queue-live';
 import { queueDepth } from '../queues/queue-live';
@@ -32,6 +38,33 @@ export function appendDepthSample(
     depths[q.name] = queueDepth(q);
   }
   return [...history, { at: time, depths }].slice(-max);
+}
+
+/**
+ * The depth chart's past, from the collector's stored samples of each queue (`GET /admin/queues/history`),
+ * joined with the live samples received since: stored points older than the first live one come first, so a
+ * page opened mid-incident shows how the backlog built up, not just what happens from now on.
+ */
+export function withStoredHistory(
+  live: readonly DepthSample[],
+  histories: readonly QueueHistoryResponse[],
+  max = DEPTH_HISTORY,
+): DepthSample[] {
+  const firstLive = live[0]?.at ?? Number.POSITIVE_INFINITY;
+  const byTime = new Map<number, Record<string, number>>();
+  for (const history of histories) {
+    for (const point of history.data) {
+      const at = Date.parse(point.at);
+      if (!Number.isFinite(at) || at >= firstLive) {
+        continue;
+      }
+      const depths = byTime.get(at) ?? {};
+      depths[history.queue] = queueDepth(point);
+      byTime.set(at, depths);
+    }
+  }
+  const stored = [...byTime.entries()].sort(([a], [b]) => a - b).map(([at, depths]) => ({ at, depths }));
+  return [...stored, ...live].slice(-max);
 }
 
 /** One line per queue; a queue missing from a sample is a gap, not a zero. */

@@ -4,6 +4,7 @@ import type {
   CleanableJobState,
   ListResponse,
   QueueCleanResponse,
+  QueueHistoryResponse,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -31,6 +32,14 @@ export class QueuesApiService {
   stats(minutes: number, queue?: string): Observable<QueueStatsResponse> {
     return this.http.get<QueueStatsResponse>(`${this.url}/stats`, {
       params: toHttpParams({ minutes, queue }),
+      context: silentErrors(),
+    });
+  }
+
+  /** The collector's stored samples of one queue, oldest first (default: the last hour). */
+  history(queue: string, from?: string): Observable<QueueHistoryResponse> {
+    return this.http.get<QueueHistoryResponse>(`${this.url}/history`, {
+      params: toHttpParams({ queue, from }),
       context: silentErrors(),
     });
   }

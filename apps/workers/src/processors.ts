@@ -3,7 +3,6 @@ import type { JobProcessor } from './core/job-processor';
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
 import { CheckSystemStatusProcessor } from './monitoring/check-system-status.processor';
-import { CheckWorkerHealthProcessor } from './monitoring/check-worker-health.processor';
 import { CollectQueueMetricsProcessor } from './monitoring/collect-queue-metrics.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
@@ -23,6 +22,5 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   RecoverOrphanedPaymentsProcessor,
   PurgeIdempotencyKeysProcessor,
   CollectQueueMetricsProcessor,
-  CheckWorkerHealthProcessor,
   CheckSystemStatusProcessor,
 ];

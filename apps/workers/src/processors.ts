@@ -6,7 +6,6 @@ import { EvaluateAlertRulesProcessor } from './alerts/evaluate-alert-rules.proce
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
 import { CheckSystemStatusProcessor } from './monitoring/check-system-status.processor';
-import { CheckWorkerHealthProcessor } from './monitoring/check-worker-health.processor';
 import { CollectQueueMetricsProcessor } from './monitoring/collect-queue-metrics.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
@@ -39,6 +38,5 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   CleanSessionsProcessor,
   CleanJobsAndAlertsProcessor,
   CollectQueueMetricsProcessor,
-  CheckWorkerHealthProcessor,
   CheckSystemStatusProcessor,
 ];

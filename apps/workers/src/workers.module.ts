@@ -53,6 +53,7 @@ import { EVENT_HANDLERS, type EventHandler } from './events/event-handler';
 import { EVENT_HANDLER_TYPES } from './events/event-handlers';
 import { OutboxRelay, type OutboxRelayOptions, createEventsQueue } from './outbox/outbox-relay.service';
 import { MonitoredQueues } from './monitoring/monitored-queues';
+import { WorkerHealthMonitor } from './monitoring/worker-health-monitor';
 import { workersMetrics } from './core/metrics';
 import type { PaymentWorkerOptions } from './payments/payment-worker-options';
 import { paymentProviders } from './payments/payments.providers';
@@ -114,6 +115,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(HealthServer) private readonly health: HealthServer,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(WorkerHealthMonitor) private readonly workerHealth: WorkerHealthMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -132,6 +134,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     const healthPort = await this.health.listen(this.config.workersHealthPort);
     this.relay?.start();
     await this.heartbeat.start();
+    this.workerHealth.start();
     this.logger.info(
       {
         workerId: this.identity.id,
@@ -146,7 +149,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'workers stopping: finishing running jobs');
     // close() stops fetching and resolves once the jobs in progress have finished; the relay finishes its pass.
-    await Promise.all([this.relay?.stop(), ...this.hosts.map((host) => host.worker.close())]);
+    await Promise.all([this.relay?.stop(), this.workerHealth.stop(), ...this.hosts.map((host) => host.worker.close())]);
     await this.heartbeat.stop();
     await this.health.close();
   }
@@ -207,6 +210,7 @@ export class WorkersModule {
       },
       WorkerStats,
       MonitoredQueues,
+      WorkerHealthMonitor,
       ...paymentProviders(options.payments),
       ...ALERTS_RETENTION_PROVIDERS,
       {

@@ -16,7 +16,10 @@ export abstract class QueueWorkerHost extends WorkerHost {
  */
 export function queueWorkerHost(queue: QueueName): Type<QueueWorkerHost> {
   // Metrics: BullMQ keeps per-minute completed/failed counts, which the admin queue stats read.
-  @Processor(queue, { concurrency: QUEUES[queue].concurrency, metrics: { maxDataPoints: QUEUE_METRICS_MAX_DATA_POINTS } })
+  @Processor(queue, {
+    concurrency: QUEUES[queue].concurrency,
+    metrics: { maxDataPoints: QUEUE_METRICS_MAX_DATA_POINTS },
+  })
   class Host extends QueueWorkerHost {
     readonly queue = queue;
 

@@ -68,10 +68,12 @@ export interface JobPayloads {
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
-  /** The operations plane's samplers: queue metrics, worker health, system status (each publishes a stream). */
+  /**
+   * The operations plane's samplers: queue metrics and system status (each publishes a stream). Worker health is
+   * not a job: a frozen worker holding the scheduler's current job would silence the very check that detects it.
+   */
   monitoring: {
     'collect-queue-metrics': ScheduledRunPayload;
-    'check-worker-health': ScheduledRunPayload;
     'check-system-status': ScheduledRunPayload;
   };
   /** Alert rules and dispatch; deliveries to the alert channels (alerts-retention-jobs.ts). */
@@ -238,20 +240,15 @@ export const QUEUES: {
     jobs: eventJobs(),
   },
   monitoring: {
-    description: 'Samples queues, worker heartbeats and every dependency for the operations streams and status page',
-    // The three samplers must not wait on each other: a slow PostgreSQL probe must not delay the worker check.
-    concurrency: 3,
+    description: 'Samples queues and every dependency for the operations streams and status page',
+    // The samplers must not wait on each other: a slow PostgreSQL probe must not delay the queue metrics.
+    concurrency: 2,
     // A sample is retaken at the next tick: never retried, and only a few finished runs kept.
     defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...SCAN_JOB_OPTIONS },
     jobs: {
       'collect-queue-metrics': {
         description:
           'Samples every queue’s job counts into Redis (recent) and queue_metric_samples (history); publishes queue-stats',
-        validate: scheduledRun,
-      },
-      'check-worker-health': {
-        description:
-          'Classifies workers by heartbeat age, publishes worker-health, raises/resolves worker-stale alerts',
         validate: scheduledRun,
       },
       'check-system-status': {
@@ -424,13 +421,6 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     id: 'collect-queue-metrics',
     queue: 'monitoring',
     job: 'collect-queue-metrics',
-    everyMs: (config) => config.monitorIntervalMs,
-    payload: { trigger: 'schedule' },
-  }),
-  schedule({
-    id: 'check-worker-health',
-    queue: 'monitoring',
-    job: 'check-worker-health',
     everyMs: (config) => config.monitorIntervalMs,
     payload: { trigger: 'schedule' },
   }),

@@ -4,7 +4,6 @@ import { type AppConfig, type Logger, redisKey } from '@lsp/platform';
 import { Database, raiseAlert, resolveAlertByFingerprint } from '@lsp/persistence';
 import {
   DEAD_WORKER_RETENTION_MS,
-  type ScheduledRunPayload,
   type WorkerHealth,
   publishStreamMessage,
   readWorkerHealth,
@@ -12,7 +11,6 @@ import {
   toWorkerView,
   workerRegistryKey,
 } from '@lsp/queues';
-import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { APP_CONFIG, LOGGER, REDIS } from '../core/tokens';
 
 export const workerStaleFingerprint = (workerId: string): string => `worker-stale:${workerId}`;
@@ -22,10 +20,17 @@ export const workerStaleFingerprint = (workerId: string): string => `worker-stal
  * expired, alerts on transitions only (a worker stale for an hour is one alert, not 720 bumps) and publishes the
  * list on `worker-health`. `worker-stale:<id>` opens when a worker goes stale or dead and resolves when it beats
  * again or is reaped (an hour after its last beat).
+ *
+ * It runs on a timer in every workers process, whatever queues it serves, not as a scheduled BullMQ job: a
+ * frozen process holding a scheduler's current job stops that schedule until BullMQ declares the job stalled,
+ * which would silence exactly the check that should notice the frozen process. Each tick a short Redis lease
+ * elects one process, so the check runs once per interval while any worker lives.
  */
 @Injectable()
-@ProcessesJob('monitoring', 'check-worker-health')
-export class CheckWorkerHealthProcessor implements JobProcessor<'monitoring', 'check-worker-health'> {
+export class WorkerHealthMonitor {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
@@ -33,7 +38,35 @@ export class CheckWorkerHealthProcessor implements JobProcessor<'monitoring', 'c
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async process(_payload: ScheduledRunPayload): Promise<{ workers: number; reaped: number }> {
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.monitorIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops ticking and waits for a check in progress (before the process closes its connections). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    try {
+      // Shorter than the interval: a process that froze holding it loses it before the next tick.
+      const lease = Math.max(50, Math.floor(this.config.monitorIntervalMs * 0.8));
+      const won = await this.redis.set(redisKey(this.config, 'lease', 'worker-health'), '1', 'PX', lease, 'NX');
+      if (won !== 'OK') return;
+      this.running = this.check();
+      await this.running;
+    } catch (err) {
+      this.logger.warn({ err }, 'worker health check failed; retried next tick');
+    } finally {
+      this.running = null;
+    }
+  }
+
+  async check(): Promise<{ workers: number; reaped: number }> {
     const health = await readWorkerHealth(this.redis, this.config, this.config.workerStaleAfterMs);
     const statusKey = redisKey(this.config, 'workers-status');
     const previous = await this.redis.hgetall(statusKey);

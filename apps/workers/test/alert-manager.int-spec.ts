@@ -155,8 +155,9 @@ describe('alert manager', () => {
       quietMerchantId = await createMerchant(owner, 'Small Shop');
       gatewayId = newId('gateway');
       await owner.query(
-        `INSERT INTO gateways (id, code, name, provider, priority, currencies, methods, secrets_encrypted)
-         VALUES ($1, $2, 'Rule test gateway', 'sandbox', 1, '{INR}', '{upi}', 'x')`,
+        // Deleted: the rule reads attempts by gateway id, and routing in other suites of this database skips it.
+        `INSERT INTO gateways (id, code, name, provider, priority, currencies, methods, secrets_encrypted, deleted_at)
+         VALUES ($1, $2, 'Rule test gateway', 'sandbox', 1, '{INR}', '{upi}', 'x', now())`,
         [gatewayId, `rules-${gatewayId.slice(-6).toLowerCase()}`],
       );
       // 3 of 4 outcomes failed (75 % ≥ 50 %); the small shop's 3 of 3 are below the minimum count of 4.

@@ -10,6 +10,8 @@ import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { PaymentsModule } from './payments/payments.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
+import { QueuesModule } from './queues/queues.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -33,6 +35,8 @@ export class AppModule {
         GatewaysModule,
         StreamsModule,
         WebhooksModule,
+        QueuesModule,
+        MonitoringModule,
         AlertsModule,
         AnalyticsModule,
         LedgerModule,

@@ -10,6 +10,8 @@ import { MonitorWalletBalancesProcessor } from './ledger/monitor-wallet-balances
 import { ReconcileLedgerProcessor } from './ledger/reconcile-ledger.processor';
 import { ReleasePendingFundsProcessor } from './ledger/release-pending-funds.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
+import { CheckSystemStatusProcessor } from './monitoring/check-system-status.processor';
+import { CollectQueueMetricsProcessor } from './monitoring/collect-queue-metrics.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
 import { ReconcilePaymentProcessor } from './payments/reconcile-payment.processor';
@@ -51,4 +53,6 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   ReleasePendingFundsProcessor,
   MonitorWalletBalancesProcessor,
   ReconcileLedgerProcessor,
+  CollectQueueMetricsProcessor,
+  CheckSystemStatusProcessor,
 ];

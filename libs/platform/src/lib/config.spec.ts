@@ -97,6 +97,27 @@ describe('loadConfig: webhooks and developer tools', () => {
   });
 });
 
+describe('loadConfig: operations monitoring', () => {
+  it('defaults the samplers and thresholds', () => {
+    const c = loadConfig({});
+    expect(c.monitorIntervalMs).toBe(5000);
+    expect(c.workerStaleAfterMs).toBe(15000);
+    expect(c.queueBacklogWarn).toBe(1000);
+    expect(c.outboxLagWarnMs).toBe(30000);
+  });
+
+  it.each([
+    [{ MONITOR_INTERVAL: '10ms' }, 'MONITOR_INTERVAL'],
+    [{ MONITOR_INTERVAL: 'often' }, 'MONITOR_INTERVAL'],
+    [{ WORKER_STALE_AFTER: '0' }, 'WORKER_STALE_AFTER'],
+    [{ WORKER_STALE_AFTER: '5s' }, 'WORKER_STALE_AFTER'],
+    [{ QUEUE_BACKLOG_WARN: '-5' }, 'QUEUE_BACKLOG_WARN'],
+    [{ OUTBOX_LAG_WARN: '1ms' }, 'OUTBOX_LAG_WARN'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(`${variable}: `);
+  });
+});
+
 describe('loadConfig: alert manager and data retention', () => {
   it('defaults to no webhook channel, the log channel, and retention in days', () => {
     const c = loadConfig({});

@@ -70,6 +70,14 @@ export interface AppConfig {
   webhookSecretRotationGraceMs: number;
   /** How long an API key replaced by `regenerate` keeps working. */
   apiKeyRotationGraceMs: number;
+  /** How often the monitoring samplers run (queue metrics, worker health; system status at twice this). */
+  monitorIntervalMs: number;
+  /** A worker whose last heartbeat is older than this is `stale` (and alerted on); `dead` once its key expired. */
+  workerStaleAfterMs: number;
+  /** Queue backlog (waiting + delayed) above which the system status calls a queue degraded. */
+  queueBacklogWarn: number;
+  /** Outbox relay lag above which the system status calls the outbox degraded. */
+  outboxLagWarnMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -192,6 +200,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookEndpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 10, 1, 1000),
     webhookSecretRotationGraceMs: duration(env, 'WEBHOOK_SECRET_ROTATION_GRACE', '24h'),
     apiKeyRotationGraceMs: duration(env, 'API_KEY_ROTATION_GRACE', '24h'),
+    monitorIntervalMs: durationAtLeast(env, 'MONITOR_INTERVAL', '5s', 100),
+    // Workers beat every 5 s: anything under two beats would call a healthy worker stale between beats.
+    workerStaleAfterMs: durationAtLeast(env, 'WORKER_STALE_AFTER', '15s', 10_000),
+    queueBacklogWarn: int(env, 'QUEUE_BACKLOG_WARN', 1000, 1, 100_000_000),
+    outboxLagWarnMs: durationAtLeast(env, 'OUTBOX_LAG_WARN', '30s', 1000),
     ...alertsAndRetention(env),
     generated,
   };
@@ -260,6 +273,12 @@ function duration(env: Env, name: string, fallback: string): number {
 function positiveDuration(env: Env, name: string, fallback: string): number {
   const ms = duration(env, name, fallback);
   if (ms <= 0) throw new ConfigError(name, 'must be longer than zero');
+  return ms;
+}
+
+function durationAtLeast(env: Env, name: string, fallback: string, minMs: number): number {
+  const ms = duration(env, name, fallback);
+  if (ms < minMs) throw new ConfigError(name, `must be at least ${minMs} ms`);
   return ms;
 }
 

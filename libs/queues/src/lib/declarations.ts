@@ -83,6 +83,14 @@ export interface JobPayloads {
   };
   /** Merchant webhook deliveries, their recovery sweep, the API usage flush (libs/queues webhook-jobs.ts). */
   webhooks: WebhookJobPayloads;
+  /**
+   * The operations plane's samplers: queue metrics and system status (each publishes a stream). Worker health is
+   * not a job: a frozen worker holding the scheduler's current job would silence the very check that detects it.
+   */
+  monitoring: {
+    'collect-queue-metrics': ScheduledRunPayload;
+    'check-system-status': ScheduledRunPayload;
+  };
   /** Alert rules and dispatch; deliveries to the alert channels (alerts-retention-jobs.ts). */
   alerts: AlertsJobPayloads;
   'alert-deliveries': AlertDeliveryJobPayloads;
@@ -275,6 +283,24 @@ export const QUEUES: {
     },
   },
   webhooks: WEBHOOKS_QUEUE,
+  monitoring: {
+    description: 'Samples queues and every dependency for the operations streams and status page',
+    // The samplers must not wait on each other: a slow PostgreSQL probe must not delay the queue metrics.
+    concurrency: 2,
+    // A sample is retaken at the next tick: never retried, and only a few finished runs kept.
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...SCAN_JOB_OPTIONS },
+    jobs: {
+      'collect-queue-metrics': {
+        description:
+          'Samples every queue’s job counts into Redis (recent) and queue_metric_samples (history); publishes queue-stats',
+        validate: scheduledRun,
+      },
+      'check-system-status': {
+        description: 'Probes PostgreSQL, Redis, queues, workers, gateways and the outbox; publishes system-status',
+        validate: scheduledRun,
+      },
+    },
+  },
   ...ALERTS_RETENTION_QUEUES,
   ledger: {
     description: 'Ledger housekeeping: releases at the settlement cut-off, wallet balance alerts, reconciliation',
@@ -373,7 +399,7 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 /** The settings schedules derive their intervals from. */
 export type ScheduleConfig = Pick<
   AppConfig,
-  'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'gatewayHealthIntervalMs'
+  'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'gatewayHealthIntervalMs' | 'monitorIntervalMs'
 > &
   AlertsRetentionScheduleConfig;
 
@@ -474,6 +500,20 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     payload: { trigger: 'schedule' },
   }),
   ...WEBHOOK_SCHEDULES,
+  schedule({
+    id: 'collect-queue-metrics',
+    queue: 'monitoring',
+    job: 'collect-queue-metrics',
+    everyMs: (config) => config.monitorIntervalMs,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'check-system-status',
+    queue: 'monitoring',
+    job: 'check-system-status',
+    everyMs: (config) => config.monitorIntervalMs * 2,
+    payload: { trigger: 'schedule' },
+  }),
   ...ALERTS_RETENTION_SCHEDULES,
   // Cut-offs fall at midnight in India: a release within minutes of it is on time.
   schedule({

@@ -9,6 +9,11 @@ export const ROUTE_PATHS = {
   auditLog: 'audit-log',
   transactions: 'transactions',
   gateways: 'gateways',
+  dashboard: 'dashboard',
+  monitoring: 'monitoring',
+  queues: 'queues',
+  alerts: 'alerts',
+  systemStatus: 'system-status',
 } as const;
 
 export const ROUTE_URLS = {
@@ -18,6 +23,11 @@ export const ROUTE_URLS = {
   auditLog: '/audit-log',
   transactions: '/transactions',
   gateways: '/gateways',
+  dashboard: '/dashboard',
+  monitoring: '/monitoring',
+  queues: '/queues',
+  alerts: '/alerts',
+  systemStatus: '/system-status',
 } as const;
 
 /** Only same-app absolute paths are accepted as a post-login destination (no open redirects). */

@@ -4,6 +4,7 @@ import { PaymentListIndexes1764145000000 } from './1764145000000-payment-list-in
 import { PaymentScanIndexes1764150000000 } from './1764150000000-payment-scan-indexes';
 import { GatewayHealth1764160000000 } from './1764160000000-gateway-health';
 import { Webhooks1764180000000 } from './1764180000000-webhooks';
+import { OperationsMonitoring1764190000000 } from './1764190000000-operations-monitoring';
 import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-retention-analytics';
 import { Ledger1764170000000 } from './1764170000000-ledger';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   PaymentScanIndexes1764150000000,
   GatewayHealth1764160000000,
   Webhooks1764180000000,
+  OperationsMonitoring1764190000000,
   AlertsRetentionAnalytics1764195000000,
   Ledger1764170000000,
 ];

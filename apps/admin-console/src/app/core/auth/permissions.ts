@@ -19,6 +19,11 @@ export const PERMISSIONS = {
   /** `sre` watches gateway health; only admins change gateways (API.md §6). */
   viewGateways: ['admin', 'sre'],
   manageGateways: ['admin'],
+  /** Operations (API.md §10): finance watches the business figures; queues, workers and alerts are for SREs. */
+  viewDashboard: ['admin', 'finance', 'sre'],
+  viewOperations: ['admin', 'sre'],
+  manageQueues: ['admin', 'sre'],
+  manageAlerts: ['admin', 'sre'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

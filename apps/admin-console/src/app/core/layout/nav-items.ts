@@ -47,4 +47,21 @@ export const NAV_ITEMS: readonly NavItem[] = [
     testId: 'nav-audit-log',
     exact: false,
   },
+  { label: 'Dashboard', url: ROUTE_URLS.dashboard, permission: 'viewDashboard', testId: 'nav-dashboard', exact: false },
+  {
+    label: 'Monitoring',
+    url: ROUTE_URLS.monitoring,
+    permission: 'viewOperations',
+    testId: 'nav-monitoring',
+    exact: false,
+  },
+  { label: 'Queues', url: ROUTE_URLS.queues, permission: 'viewOperations', testId: 'nav-queues', exact: false },
+  { label: 'Alerts', url: ROUTE_URLS.alerts, permission: 'viewOperations', testId: 'nav-alerts', exact: false },
+  {
+    label: 'System status',
+    url: ROUTE_URLS.systemStatus,
+    permission: 'viewOperations',
+    testId: 'nav-system-status',
+    exact: false,
+  },
 ];

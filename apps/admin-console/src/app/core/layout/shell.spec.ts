@@ -25,9 +25,37 @@ async function renderShellAs(roles: Role[]) {
 
 describe('Shell navigation', () => {
   it.each<[Role, string[]]>([
-    ['admin', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-gateways', 'nav-audit-log']],
-    ['finance', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log']],
-    ['sre', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-gateways', 'nav-audit-log']],
+    [
+      'admin',
+      [
+        'nav-home',
+        'nav-transactions',
+        'nav-merchants',
+        'nav-gateways',
+        'nav-audit-log',
+        'nav-dashboard',
+        'nav-monitoring',
+        'nav-queues',
+        'nav-alerts',
+        'nav-system-status',
+      ],
+    ],
+    ['finance', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log', 'nav-dashboard']],
+    [
+      'sre',
+      [
+        'nav-home',
+        'nav-transactions',
+        'nav-merchants',
+        'nav-gateways',
+        'nav-audit-log',
+        'nav-dashboard',
+        'nav-monitoring',
+        'nav-queues',
+        'nav-alerts',
+        'nav-system-status',
+      ],
+    ],
     ['merchant', ['nav-home', 'nav-transactions']],
   ])('shows %s only the entries its role may open', async (role, expected) => {
     const { navIds } = await renderShellAs([role]);

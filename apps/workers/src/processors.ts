@@ -8,6 +8,7 @@ import { ReconcilePaymentProcessor } from './payments/reconcile-payment.processo
 import { RecoverOrphanedPaymentsProcessor } from './payments/recover-orphaned-payments.processor';
 import { RetryPaymentProcessor } from './payments/retry-payment.processor';
 import { RetryTemporaryFailuresProcessor } from './payments/retry-temporary-failures.processor';
+import { ProcessSettlementRunsProcessor } from './settlements/process-settlement-runs.processor';
 
 /** Every job processor of the workers app; the boot check matches them against the queue declarations. */
 export const PROCESSORS: Type<JobProcessor>[] = [
@@ -19,4 +20,5 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   ReconcilePaymentProcessor,
   RecoverOrphanedPaymentsProcessor,
   PurgeIdempotencyKeysProcessor,
+  ProcessSettlementRunsProcessor,
 ];

@@ -5,3 +5,4 @@ export * from './lib/audit';
 export * from './lib/payments';
 export * from './lib/streams';
 export * from './lib/gateways';
+export * from './lib/settlements';

@@ -13,3 +13,4 @@ export * from './lib/refund-amounts';
 export * from './lib/attempt-outcome';
 export * from './lib/payment-events';
 export * from './lib/ledger';
+export * from './lib/settlement/settlement-schedule';

@@ -8,3 +8,4 @@ export * from './lib/prepare-database';
 export * from './lib/outbox';
 export * from './lib/outbox-relay';
 export * from './lib/ledger';
+export * from './lib/settlements';

@@ -1,9 +1,13 @@
 import type { Type } from '@nestjs/common';
 import type { EventHandler } from './event-handler';
+import { PublishSettlementStreamHandler } from './publish-settlement-stream.handler';
 import { PublishTransactionStreamHandler } from './publish-transaction-stream.handler';
 
 /**
  * Every consumer of outbox events, in the order they run for one event. To add one (ledger postings, merchant
  * webhook deliveries…): implement `EventHandler` as an @Injectable() class and list it here.
  */
-export const EVENT_HANDLER_TYPES: Type<EventHandler>[] = [PublishTransactionStreamHandler];
+export const EVENT_HANDLER_TYPES: Type<EventHandler>[] = [
+  PublishTransactionStreamHandler,
+  PublishSettlementStreamHandler,
+];

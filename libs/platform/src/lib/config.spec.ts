@@ -52,6 +52,22 @@ describe('loadConfig', () => {
     expect(c.encryptionKeys.map((k) => k.version)).toEqual(['v1', 'v2']);
     expect(c.generated).toEqual([]);
   });
+
+  it('reads the settlement settings and refuses absurd ones', () => {
+    const c = loadConfig({});
+    expect(c.settlementPollEveryMs).toBe(5000);
+    expect(c.settlementSchedules).toBe(true);
+    expect(c.settlementBatchSize).toBe(5000);
+    expect(c.settlementRunLeaseMs).toBe(60000);
+    for (const [env, variable] of [
+      [{ SETTLEMENT_POLL_EVERY: '10ms' }, 'SETTLEMENT_POLL_EVERY'],
+      [{ SETTLEMENT_BATCH_SIZE: '0' }, 'SETTLEMENT_BATCH_SIZE'],
+      [{ SETTLEMENT_RUN_LEASE: '500ms' }, 'SETTLEMENT_RUN_LEASE'],
+      [{ SETTLEMENT_SCHEDULES: 'maybe' }, 'SETTLEMENT_SCHEDULES'],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(`${variable}: `);
+    }
+  });
 });
 
 describe('parseDuration', () => {

@@ -51,6 +51,15 @@ export interface AppConfig {
   loginMaxPerEmail: number;
   /** How often an open server-sent event stream gets a heartbeat comment (keeps proxies from closing it). */
   streamHeartbeatMs: number;
+  // ---- settlements ----
+  /** How often the settlement processor looks for requested and due runs. */
+  settlementPollEveryMs: number;
+  /** Whether the daily T+1 / T+2 runs are created by themselves (off: settlements only on request). */
+  settlementSchedules: boolean;
+  /** Most settlement items one transaction (one settlement) takes; a larger backlog becomes several settlements. */
+  settlementBatchSize: number;
+  /** How long a worker holds a run without progress before another worker resumes it. */
+  settlementRunLeaseMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -163,6 +172,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     streamHeartbeatMs: duration(env, 'STREAM_HEARTBEAT_INTERVAL', '15s'),
+    settlementPollEveryMs: durationAtLeast(env, 'SETTLEMENT_POLL_EVERY', '5s', 100),
+    settlementSchedules: bool(env, 'SETTLEMENT_SCHEDULES', true),
+    settlementBatchSize: int(env, 'SETTLEMENT_BATCH_SIZE', 5000, 1, 100_000),
+    settlementRunLeaseMs: durationAtLeast(env, 'SETTLEMENT_RUN_LEASE', '1m', 1000),
     generated,
   };
 }
@@ -224,6 +237,12 @@ function duration(env: Env, name: string, fallback: string): number {
   const v = env[name] || fallback;
   const ms = parseDuration(v);
   if (ms === null) throw new ConfigError(name, `"${v}" is not a duration like 300ms, 5s, 15m or 2h`);
+  return ms;
+}
+
+function durationAtLeast(env: Env, name: string, fallback: string, minMs: number): number {
+  const ms = duration(env, name, fallback);
+  if (ms < minMs) throw new ConfigError(name, `must be at least ${minMs} ms`);
   return ms;
 }
 

@@ -28,10 +28,11 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events']);
+    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'settlements']);
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
-    expect(isJobName('events', 'settlement.paid')).toBe(false);
+    expect(isJobName('events', 'settlement.paid')).toBe(true);
+    expect(isJobName('events', 'settlement.created')).toBe(false);
   });
 
   it('gives every queue retries with exponential backoff and bounded history', () => {
@@ -85,7 +86,12 @@ describe('queue declarations', () => {
       expect(isJobName(s.queue, s.job)).toBe(true);
       expect(() => parseJobPayload(s.queue, s.job as never, s.payload)).not.toThrow();
     }
-    const config = { auditVerifyEvery: 60_000, retryBaseDelayMs: 30_000, stalePaymentAfterMs: 900_000 };
+    const config = {
+      auditVerifyEvery: 60_000,
+      retryBaseDelayMs: 30_000,
+      stalePaymentAfterMs: 900_000,
+      settlementPollEveryMs: 5000,
+    };
     const every = Object.fromEntries(JOB_SCHEDULES.map((s) => [s.id, s.everyMs(config)]));
     expect(every).toEqual({
       'verify-audit-chain': 60_000,
@@ -93,6 +99,7 @@ describe('queue declarations', () => {
       'monitor-stale-payments': 5000,
       'recover-orphaned-payments': 600_000,
       'purge-idempotency-keys': 3_600_000,
+      'process-settlement-runs': 5000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });

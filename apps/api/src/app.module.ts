@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { PaymentsModule } from './payments/payments.module';
+import { SettlementsModule } from './settlements/settlements.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
 
@@ -27,6 +28,7 @@ export class AppModule {
         AdminPaymentsModule,
         GatewaysModule,
         StreamsModule,
+        SettlementsModule,
       ],
       controllers: [MetricsController],
     };

@@ -152,7 +152,9 @@ export async function executeRun(
           });
         } catch (e) {
           if (!(e instanceof SettlementRefusedError)) throw e;
-          await db.platform((em) => recordRefusal(em, run.id, { merchantId, currency, code: e.code, message: e.message }));
+          await db.platform((em) =>
+            recordRefusal(em, run.id, { merchantId, currency, code: e.code, message: e.message }),
+          );
           break;
         }
         if (!batch) break;

@@ -1,9 +1,4 @@
-import type {
-  SettlementItemView,
-  SettlementRefusalView,
-  SettlementRunView,
-  SettlementView,
-} from '@lsp/contracts';
+import type { SettlementItemView, SettlementRefusalView, SettlementRunView, SettlementView } from '@lsp/contracts';
 
 export interface SettlementRow {
   id: string;

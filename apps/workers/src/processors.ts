@@ -1,6 +1,9 @@
 import type { Type } from '@nestjs/common';
 import type { JobProcessor } from './core/job-processor';
 import { FanOutEventProcessor } from './events/fan-out-event.processor';
+import { MonitorWalletBalancesProcessor } from './ledger/monitor-wallet-balances.processor';
+import { ReconcileLedgerProcessor } from './ledger/reconcile-ledger.processor';
+import { ReleasePendingFundsProcessor } from './ledger/release-pending-funds.processor';
 import { VerifyAuditChainProcessor } from './maintenance/verify-audit-chain.processor';
 import { MonitorStalePaymentsProcessor } from './payments/monitor-stale-payments.processor';
 import { PurgeIdempotencyKeysProcessor } from './payments/purge-idempotency-keys.processor';
@@ -21,4 +24,7 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   RecoverOrphanedPaymentsProcessor,
   PurgeIdempotencyKeysProcessor,
   ProcessSettlementRunsProcessor,
+  ReleasePendingFundsProcessor,
+  MonitorWalletBalancesProcessor,
+  ReconcileLedgerProcessor,
 ];

@@ -14,7 +14,7 @@ describe('selectQueues', () => {
   it('refuses an unknown queue as a configuration error', () => {
     expect(() => selectQueues(['maintenance', 'payments-typo'])).toThrow(ConfigError);
     expect(() => selectQueues(['payments-typo'])).toThrow(
-      'WORKER_QUEUES: unknown queue "payments-typo" (declared: maintenance, payments, events)',
+      'WORKER_QUEUES: unknown queue "payments-typo" (declared: maintenance, payments, events, ledger, settlements)',
     );
   });
 });

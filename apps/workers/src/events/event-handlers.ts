@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { EventHandler } from './event-handler';
+import { PostLedgerJournalHandler } from './post-ledger-journal.handler';
 import { PublishSettlementStreamHandler } from './publish-settlement-stream.handler';
 import { PublishTransactionStreamHandler } from './publish-transaction-stream.handler';
 
@@ -9,5 +10,6 @@ import { PublishTransactionStreamHandler } from './publish-transaction-stream.ha
  */
 export const EVENT_HANDLER_TYPES: Type<EventHandler>[] = [
   PublishTransactionStreamHandler,
+  PostLedgerJournalHandler,
   PublishSettlementStreamHandler,
 ];

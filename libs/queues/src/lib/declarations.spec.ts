@@ -28,7 +28,7 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'settlements']);
+    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'ledger', 'settlements']);
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(true);
@@ -99,6 +99,9 @@ describe('queue declarations', () => {
       'monitor-stale-payments': 5000,
       'recover-orphaned-payments': 600_000,
       'purge-idempotency-keys': 3_600_000,
+      'release-pending-funds': 300_000,
+      'monitor-wallet-balances': 60_000,
+      'reconcile-ledger': 86_400_000,
       'process-settlement-runs': 5000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);

@@ -60,6 +60,12 @@ export interface JobPayloads {
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
+  /** The ledger's periodic work: pending → available at the cut-off, wallet alerts, nightly reconciliation. */
+  ledger: {
+    'release-pending-funds': ScheduledRunPayload;
+    'monitor-wallet-balances': ScheduledRunPayload;
+    'reconcile-ledger': ScheduledRunPayload;
+  };
   /**
    * Settlement runs live in PostgreSQL (`settlement_runs`); this tick creates the daily scheduled ones and works
    * through every open run, so a requested run needs no job of its own and a run survives any worker.
@@ -224,6 +230,30 @@ export const QUEUES: {
       removeOnComplete: { count: 20_000, age: 24 * HOUR_S },
     },
     jobs: eventJobs(),
+  },
+  ledger: {
+    description: 'Ledger housekeeping: releases at the settlement cut-off, wallet balance alerts, reconciliation',
+    // Every ledger writer queues on one lock anyway; reconciliation reads whole tables.
+    concurrency: 1,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 3 },
+    jobs: {
+      'release-pending-funds': {
+        description: 'Moves captured funds from pending to available once their settlement cut-off has passed',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'monitor-wallet-balances': {
+        description: 'Raises a wallet-low alert when a wallet crosses below its threshold, resolves it when back above',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'reconcile-ledger': {
+        description:
+          'Checks payments against journals and the ledger invariants; raises reconciliation-break alerts naming the culprit',
+        validate: scheduledRun,
+        options: { ...SCAN_JOB_OPTIONS, removeOnComplete: { count: 100, age: 30 * 24 * HOUR_S } },
+      },
+    },
   },
   settlements: {
     description: 'Settlement runs: daily T+1/T+2 schedules and runs requested by finance, in resumable batches',
@@ -395,6 +425,28 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     queue: 'payments',
     job: 'purge-idempotency-keys',
     everyMs: () => HOUR_S * 1000,
+    payload: { trigger: 'schedule' },
+  }),
+  // Cut-offs fall at midnight in India: a release within minutes of it is on time.
+  schedule({
+    id: 'release-pending-funds',
+    queue: 'ledger',
+    job: 'release-pending-funds',
+    everyMs: () => 5 * 60_000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'monitor-wallet-balances',
+    queue: 'ledger',
+    job: 'monitor-wallet-balances',
+    everyMs: () => 60_000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'reconcile-ledger',
+    queue: 'ledger',
+    job: 'reconcile-ledger',
+    everyMs: () => 24 * HOUR_S * 1000,
     payload: { trigger: 'schedule' },
   }),
   schedule({

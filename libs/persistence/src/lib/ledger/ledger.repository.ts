@@ -28,7 +28,7 @@ const INSUFFICIENT_FUNDS = 'LSP01';
 
 /**
  * The one place that moves money: every journal goes through `ledger_post_journal` (migration 1764170000000),
- * which serialises writers on the chain head, locks the accounts in id order, refuses overdrafts, writes journal
+ * which serialises writers on one advisory lock, locks the accounts in id order, refuses overdrafts, writes journal
  * and entries, moves the balances and extends the hash chain — all inside the caller's transaction, so whatever
  * else that transaction does (an outbox row, a settlement item) commits or rolls back with the money.
  */
@@ -74,13 +74,16 @@ export async function postJournal(
   }
 }
 
+/** The advisory lock every ledger writer holds until its transaction ends (`ledger_post_journal` takes it too). */
+export const LEDGER_WRITER_LOCK = 7_240_017;
+
 /**
- * Takes the ledger's writer lock (the chain head row) for the rest of the transaction. Callers that read balances
+ * Takes the ledger's writer lock for the rest of the transaction. Callers that read balances
  * or earlier journals to decide what to post (a refund's split, a release's remainder) take it first, so nothing
  * they read changes before they post; postings take it anyway, so this adds no new lock order.
  */
 export async function lockLedger(em: EntityManager): Promise<void> {
-  await sql(em, `SELECT 1 FROM ledger_chain_head FOR UPDATE`);
+  await sql(em, `SELECT pg_advisory_xact_lock($1)`, [LEDGER_WRITER_LOCK]);
 }
 
 export async function journalIdByReference(em: EntityManager, reference: string): Promise<string | null> {

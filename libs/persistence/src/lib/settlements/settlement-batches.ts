@@ -67,14 +67,21 @@ export async function settleNextBatch(em: EntityManager, input: SettlementBatchI
     `WITH account AS (
        SELECT id FROM ledger_accounts WHERE kind = 'merchant_available' AND merchant_id = $1 AND currency = $2
      ), candidates AS MATERIALIZED (
+       -- Walked in entry order along the account's index, each journal fetched by key (OFFSET 0 keeps the
+       -- planner from turning the lookups into a scan of every journal): cost follows the batch, not the ledger.
+       -- A release is posted after its capture, so only a release posted after the cut-off needs its capture
+       -- looked up to tell whether the capture itself was before it.
        SELECT e.id AS entry_id, e.journal_id, e.amount, j.payment_id, j.refund_id
          FROM ledger_entries e
-         JOIN ledger_journals j ON j.id = e.journal_id
-         LEFT JOIN ledger_journals c ON j.type = 'release' AND c.payment_id = j.payment_id AND c.type = 'capture'
+        CROSS JOIN LATERAL (SELECT j.type, j.payment_id, j.refund_id, j.occurred_at FROM ledger_journals j
+                             WHERE j.id = e.journal_id OFFSET 0) j
         WHERE e.account_id = (SELECT id FROM account)
           AND e.id > $3
           AND j.type <> 'settlement'
-          AND coalesce(c.occurred_at, j.occurred_at) <= $4
+          AND (j.occurred_at <= $4
+               OR (j.type = 'release'
+                   AND (SELECT c.occurred_at FROM ledger_journals c
+                         WHERE c.payment_id = j.payment_id AND c.type = 'capture' LIMIT 1) <= $4))
           AND NOT EXISTS (SELECT 1 FROM settlement_items s WHERE s.source_journal_id = e.journal_id)
         ORDER BY e.id
         LIMIT $5

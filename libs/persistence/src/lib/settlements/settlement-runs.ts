@@ -11,6 +11,8 @@ import type { SettlementRunRow } from './settlement-views';
 export const SETTLEMENT_RUN_MAX_ATTEMPTS = 5;
 /** Release journals are posted per payment under the ledger lock; keep each transaction short. */
 const RELEASE_BATCH = 200;
+/** Merchants settled at once within a run: two connections of the worker's pool. */
+const RUN_PARALLELISM = 2;
 
 export async function createManualRun(
   em: EntityManager,
@@ -133,7 +135,7 @@ export async function executeRun(
       if (released < RELEASE_BATCH) break;
     }
     const pairs = await db.platform((em) => pairsOf(em, run));
-    for (const { merchant_id: merchantId, currency } of pairs) {
+    const settlePair = async (merchantId: string, currency: string): Promise<void> => {
       let cursor = '';
       for (;;) {
         let batch: SettledBatch | null;
@@ -155,14 +157,31 @@ export async function executeRun(
           await db.platform((em) =>
             recordRefusal(em, run.id, { merchantId, currency, code: e.code, message: e.message }),
           );
-          break;
+          return;
         }
-        if (!batch) break;
+        if (!batch) return;
         await hooks.onSettled?.(batch);
-        if (batch.exhausted) break;
+        if (batch.exhausted) return;
         cursor = batch.cursor;
       }
-    }
+    };
+    // Merchants are independent (each has its own lock), so a few are settled side by side; the ledger's
+    // writer lock is held only for the short posting at the end of each batch.
+    let next = 0;
+    let failed = false;
+    await Promise.all(
+      Array.from({ length: Math.min(RUN_PARALLELISM, pairs.length) }, async () => {
+        while (next < pairs.length && !failed) {
+          const { merchant_id, currency } = pairs[next++];
+          try {
+            await settlePair(merchant_id, currency);
+          } catch (e) {
+            failed = true;
+            throw e;
+          }
+        }
+      }),
+    );
     return await db.platform(async (em) => {
       const [done] = await sql<SettlementRunRow>(
         em,

@@ -11,6 +11,8 @@ import { PaymentsModule } from './payments/payments.module';
 import { SettlementsModule } from './settlements/settlements.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { WalletsModule } from './wallets/wallets.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +31,8 @@ export class AppModule {
         GatewaysModule,
         StreamsModule,
         SettlementsModule,
+        LedgerModule,
+        WalletsModule,
       ],
       controllers: [MetricsController],
     };

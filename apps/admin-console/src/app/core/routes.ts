@@ -8,6 +8,11 @@ export const ROUTE_PATHS = {
   merchants: 'merchants',
   auditLog: 'audit-log',
   transactions: 'transactions',
+  // Finance pages (issue 5).
+  wallets: 'wallets',
+  settlements: 'settlements',
+  commissionRules: 'commission-rules',
+  ledger: 'ledger',
 } as const;
 
 export const ROUTE_URLS = {
@@ -16,6 +21,11 @@ export const ROUTE_URLS = {
   merchants: '/merchants',
   auditLog: '/audit-log',
   transactions: '/transactions',
+  // Finance pages (issue 5).
+  wallets: '/wallets',
+  settlements: '/settlements',
+  commissionRules: '/commission-rules',
+  ledger: '/ledger',
 } as const;
 
 /** Only same-app absolute paths are accepted as a post-login destination (no open redirects). */

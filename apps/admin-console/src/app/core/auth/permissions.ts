@@ -16,6 +16,13 @@ export const PERMISSIONS = {
   viewAllMerchantsPayments: ['admin', 'finance', 'sre'],
   /** `sre` investigates payments but does not move money. */
   refundPayments: ['admin', 'finance', 'merchant'],
+  // Finance pages (issue 5). Merchant users see their own wallet and settlements; `sre` sees no money.
+  viewWallets: ['admin', 'finance', 'merchant'],
+  viewSettlements: ['admin', 'finance', 'merchant'],
+  /** Every merchant's wallets and settlements, and on-demand settlement runs. */
+  manageFinance: ['admin', 'finance'],
+  viewCommissionRules: ['admin', 'finance'],
+  viewLedger: ['admin', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -15,6 +15,12 @@ const TONES: Record<string, string> = {
   failed_retryable: 'warning',
   partially_refunded: 'info',
   refunded: 'info',
+  // Settlements and settlement runs
+  paid: 'success',
+  processing: 'warning',
+  requested: 'warning',
+  running: 'warning',
+  completed: 'success',
 };
 
 /** A status as a coloured pill; `partially_refunded` reads "partially refunded". */

@@ -176,7 +176,11 @@ describe('finance pages', () => {
     await own.page.getByTestId('nav-wallets').click();
     const ownInr = own.page.locator('[data-testid="wallet-balance"][data-currency="INR"]');
     await ownInr.getByTestId('balance-settled').filter({ hasText: '₹98.00' }).waitFor();
-    await own.page.locator('[data-testid="statement-row"][data-type="settlement"]').waitFor();
+    const paidOut = own.page.locator(
+      '[data-testid="statement-row"][data-type="settlement"][data-account="merchant_settled"]',
+    );
+    await paidOut.waitFor();
+    expect(await paidOut.getByTestId('statement-amount').textContent()).toBe('+₹98.00');
     await own.page.getByTestId('nav-settlements').click();
     await own.page.getByTestId('settlement-row').first().waitFor();
     expect(await own.page.getByTestId('settlement-row').count()).toBe(1);

@@ -139,14 +139,16 @@ export class CommissionRulesPage {
     });
     toObservable(previewRequest)
       .pipe(
+        // The figures on screen are stale from the first keystroke, not only once the request leaves.
+        tap(() => this.previewing.set(true)),
         debounceTime(PREVIEW_DEBOUNCE_MS),
         switchMap((request) => {
           if (request === null || typeof request === 'string') {
             this.preview.set(null);
             this.previewError.set(request);
+            this.previewing.set(false);
             return of(null);
           }
-          this.previewing.set(true);
           return this.api.previewCommission(request).pipe(
             tap((preview) => {
               this.preview.set(preview);
@@ -244,7 +246,7 @@ export class CommissionRulesPage {
       return '';
     }
     const currency = /^[A-Za-z]{3}$/.test(draft.currency.trim()) ? draft.currency.trim().toUpperCase() : null;
-    return currency ? `= ${formatMinorUnits(Number(value), currency)}` : 'minor units of the payment currency';
+    return currency ? `= ${formatMinorUnits(Number(value), currency)}` : 'minor units';
   }
 
   protected percentHint(draft: CommissionRuleDraft): string {

@@ -11,6 +11,8 @@ import { PaymentsModule } from './payments/payments.module';
 import { SettlementsModule } from './settlements/settlements.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { WalletsModule } from './wallets/wallets.module';
 
 @Module({})
 export class AppModule {
@@ -28,6 +30,8 @@ export class AppModule {
         AdminPaymentsModule,
         GatewaysModule,
         StreamsModule,
+        LedgerModule,
+        WalletsModule,
         SettlementsModule,
       ],
       controllers: [MetricsController],

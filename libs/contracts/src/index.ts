@@ -6,3 +6,4 @@ export * from './lib/payments';
 export * from './lib/streams';
 export * from './lib/gateways';
 export * from './lib/settlements';
+export * from './lib/ledger';

@@ -44,6 +44,8 @@ function toRule(row: RuleRow): StoredCommissionRule {
   };
 }
 
+const COMMISSION_RULES_LOCK = 7_240_018;
+
 const RULE_COLUMNS = `id, version, merchant_id, provider, method, currency, percent_bps, fixed_amount, min_amount, max_amount`;
 
 /** The rules of the current version that could apply to a payment of this merchant, provider, method, currency. */
@@ -83,15 +85,14 @@ export async function commissionRuleSet(em: EntityManager, version?: number): Pr
 
 /**
  * Stores a validated rule set as the next version. Versions are never edited: a capture keeps pointing at the
- * rule it was charged under. The set table's primary key serialises two concurrent writers (one gets a
- * unique violation and may retry on the new current version).
+ * rule it was charged under. Two concurrent writers queue on an advisory lock, so each gets its own version.
  */
 export async function insertCommissionRuleSet(
   em: EntityManager,
   rules: readonly CommissionRule[],
   createdBy: string | null,
 ): Promise<CommissionRuleSet> {
-  await sql(em, `LOCK TABLE commission_rule_sets IN SHARE ROW EXCLUSIVE MODE`);
+  await sql(em, `SELECT pg_advisory_xact_lock($1)`, [COMMISSION_RULES_LOCK]);
   const [{ version }] = await sql<{ version: number }>(
     em,
     `INSERT INTO commission_rule_sets (version, created_by)

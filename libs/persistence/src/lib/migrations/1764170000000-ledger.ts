@@ -118,6 +118,9 @@ export class Ledger1764170000000 implements MigrationInterface {
     await q.query(`CREATE INDEX ledger_entries_account_idx ON ledger_entries (account_id, id)`);
     await q.query(`CREATE INDEX ledger_entries_account_time_idx ON ledger_entries (account_id, created_at)`);
     await q.query(`CREATE INDEX ledger_entries_journal_idx ON ledger_entries (journal_id)`);
+    // Wallet statements: a merchant's entries newest first, optionally from/to a date.
+    await q.query(`CREATE INDEX ledger_entries_merchant_idx ON ledger_entries (merchant_id, id)`);
+    await q.query(`CREATE INDEX ledger_entries_merchant_time_idx ON ledger_entries (merchant_id, created_at)`);
 
     // What a journal's hash covers: its header and every entry, in a fixed textual form.
     await q.query(`

@@ -2,9 +2,11 @@
 // Capture-journal posting throughput through the ledger's one posting path (`ledger_post_journal`, the SQL the
 // ledger repository sends), as the runtime role lsp_app in the platform scope, one journal per transaction:
 //   a) captures spread over 1,000 merchants,  b) every capture on one hot merchant,
-//   c) the hot merchant again with 20 journals per transaction (how a batching consumer would post).
+//   c) the hot merchant again with 20 journals per transaction (how a batching consumer would post),
+//   beside a bare baseline: the same connections committing one 3-row INSERT per transaction (what the machine
+//   gives at all right now; on a shared machine read the ledger figures against it).
 // Prints journals/s and per-transaction latency p50/p99, then checks the books balance.
-//   node bench/ledger-postings.mjs [--postings 5000] [--connections 8]
+//   node bench/ledger-postings.mjs [--postings 2000] [--connections 8]
 // Needs PostgreSQL and a built API (`npx nx build api`) for its migrate script.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +19,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const postings = arg('postings', 5000);
+const postings = arg('postings', 2000);
 const connections = arg('connections', 8);
 const merchantCount = 1000;
 const suffix = randomBytes(4).toString('hex');
@@ -112,6 +114,37 @@ function captureArgs(payment) {
 }
 const POST = `SELECT posted FROM ledger_post_journal($1::jsonb, $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])`;
 
+async function baseline(count) {
+  await owner.query(`CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, payload text NOT NULL)`);
+  await owner.query(
+    `GRANT SELECT, INSERT ON bench_baseline TO lsp_app; GRANT USAGE ON SEQUENCE bench_baseline_id_seq TO lsp_app`,
+  );
+  let next = 0;
+  const latencies = [];
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = await pool.connect();
+      try {
+        while (next++ < count) {
+          const t0 = process.hrtime.bigint();
+          await client.query('BEGIN');
+          await client.query(`INSERT INTO bench_baseline (payload) VALUES ($1), ($1), ($1)`, [id('ent')]);
+          await client.query('COMMIT');
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(
+    `${'baseline: bare 3-row INSERT, 1 per transaction'.padEnd(58)} ${String(Math.round(count / seconds)).padStart(6)} txn/s       ` +
+      `txn p50 ${p(latencies, 0.5).toFixed(1)} ms  p99 ${p(latencies, 0.99).toFixed(1)} ms`,
+  );
+}
+
 async function run(label, payments, perTransaction) {
   const batches = [];
   for (let i = 0; i < payments.length; i += perTransaction) batches.push(payments.slice(i, i + perTransaction));
@@ -142,12 +175,26 @@ async function run(label, payments, perTransaction) {
   );
 }
 
+// Ctrl-C still drops the bench database.
+process.on('SIGINT', () => {
+  process.exitCode = 130;
+  pool.end().finally(() => owner.end().finally(dropDatabase));
+});
+
+async function dropDatabase() {
+  const root = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await root.connect();
+  await root.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await root.end();
+}
+
 try {
   const hot = merchants[0];
   const spread = await seedPayments(postings, (i) => merchants[i % merchantCount]);
   const hotSingles = await seedPayments(postings, () => hot);
   const hotBatched = await seedPayments(postings, () => hot);
   console.log(`\nledger postings, ${connections} connections, one capture journal = 3 entries\n`);
+  await baseline(postings);
   await run(`a) 1,000 merchants, 1 journal per transaction`, spread, 1);
   await run(`b) one hot merchant, 1 journal per transaction`, hotSingles, 1);
   await run(`c) one hot merchant, 20 journals per transaction`, hotBatched, 20);
@@ -163,8 +210,5 @@ try {
 } finally {
   await pool.end();
   await owner.end();
-  const root = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await root.connect();
-  await root.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await root.end();
+  await dropDatabase();
 }

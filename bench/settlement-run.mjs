@@ -25,13 +25,13 @@ const payments = arg('payments', 1_000_000);
 const merchants = arg('merchants', 1000);
 const batch = arg('batch', 5000);
 const suffix = randomBytes(4).toString('hex');
-const dbName = `lsp_bench_${suffix}`;
+const dbName = `lsp_stlbench_${suffix}`;
 const ownerUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
 const env = {
   ...process.env,
   NODE_ENV: 'production',
   DATABASE_URL: ownerUrl,
-  REDIS_PREFIX: `lsp_bench_${suffix}`,
+  REDIS_PREFIX: `lsp_stlbench_${suffix}`,
   JWT_SECRET: randomBytes(32).toString('base64url'),
   ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}`,
   BOOTSTRAP_ADMIN_EMAIL: 'bench@lightspeedpay.local',

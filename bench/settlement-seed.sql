@@ -12,8 +12,8 @@ CREATE TEMP TABLE seed_payments ON COMMIT DROP AS
 SELECT p AS n,
        'pay_' || lpad(upper(to_hex(p)), 26, '0') AS payment_id,
        'mer_' || lpad(upper(to_hex(1 + (p - 1) % {{MERCHANTS}})), 26, '0') AS merchant_id,
-       (1000 + (p * 7919) % 99000)::bigint AS amount,
-       ((1000 + (p * 7919) % 99000) * 200 + 5000) / 10000 AS commission,
+       1000 + (p::bigint * 7919) % 99000 AS amount,
+       ((1000 + (p::bigint * 7919) % 99000) * 200 + 5000) / 10000 AS commission,
        now() - interval '3 days' + p * interval '1 millisecond' AS captured_at
   FROM generate_series(1, {{PAYMENTS}}) p;
 

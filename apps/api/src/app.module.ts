@@ -33,6 +33,7 @@ export class AppModule {
         SettlementsModule,
         LedgerModule,
         WalletsModule,
+        SettlementsModule,
       ],
       controllers: [MetricsController],
     };

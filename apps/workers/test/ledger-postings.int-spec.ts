@@ -114,6 +114,20 @@ describe('ledger postings (real PostgreSQL)', () => {
     expect(await balances(merchant)).toEqual({ merchant_pending: 0, merchant_available: 39_200 });
   });
 
+  it('releases everything captured before a cut-off on request, whatever the schedule', async () => {
+    const merchant = await createLedgerMerchant(owner, 'T+2');
+    const [early, late] = [
+      await insertCapturedPayment(owner, merchant, 1_000),
+      await insertCapturedPayment(owner, merchant, 2_000),
+    ];
+    const cutoff = new Date();
+    await db.platform((em) => postCapture(em, early, new Date(cutoff.getTime() - 60_000)));
+    await db.platform((em) => postCapture(em, late, new Date(cutoff.getTime() + 60_000)));
+    const result = await db.platform((em) => releaseDue(em, cutoff, { merchantId: merchant, capturedBefore: cutoff }));
+    expect(result).toEqual({ released: 1, amount: 980 });
+    expect(await balances(merchant)).toEqual({ merchant_pending: 1_960, merchant_available: 980 });
+  });
+
   it('refuses a refund that would overdraw the wallet, posting nothing', async () => {
     const merchant = await createLedgerMerchant(owner);
     const payment = await insertCapturedPayment(owner, merchant, 10_000);

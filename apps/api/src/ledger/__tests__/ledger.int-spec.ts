@@ -244,4 +244,24 @@ describe('ledger API', () => {
       'live',
     );
   });
+
+  it('describes the money routes and their DTOs in the OpenAPI document', async () => {
+    const res = await api.request('GET', '/api/docs-json');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/admin/wallets',
+        '/api/v1/admin/wallets/{merchantId}',
+        '/api/v1/admin/wallets/{merchantId}/statement',
+        '/api/v1/admin/wallets/{merchantId}/low-balance-threshold',
+        '/api/v1/merchant/wallet',
+        '/api/v1/merchant/wallet/statement',
+        '/api/v1/admin/commission-rules',
+        '/api/v1/admin/commission-rules/preview',
+        '/api/v1/admin/ledger/trial-balance',
+        '/api/v1/admin/ledger/reconciliation',
+      ]),
+    );
+    expect(res.body.components.schemas.CommissionRuleDto.required).toEqual(['percentBps']);
+    expect(res.body.components.schemas.PutCommissionRulesDto.required).toEqual(['rules']);
+  });
 });

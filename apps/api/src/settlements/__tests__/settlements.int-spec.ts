@@ -258,4 +258,19 @@ describe('settlements API', () => {
     );
     expect(await runCount()).toBe(before);
   });
+
+  it('describes every settlement route in the OpenAPI document', async () => {
+    const res = await api.request('GET', '/api/docs-json');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/admin/settlements',
+        '/api/v1/admin/settlements/run',
+        '/api/v1/admin/settlements/runs/{id}',
+        '/api/v1/admin/settlements/{id}',
+        '/api/v1/merchant/settlements',
+        '/api/v1/merchant/settlements/{id}',
+      ]),
+    );
+    expect(Object.keys(res.body.components.schemas.RunSettlementsDto.properties)).toEqual(['merchantId', 'cutoff']);
+  });
 });

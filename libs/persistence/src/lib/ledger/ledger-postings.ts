@@ -197,7 +197,8 @@ export interface ReleaseResult {
 }
 
 /**
- * Pending → available for captures whose settlement cut-off has passed by `until`: one release journal per
+ * Pending → available for captures whose settlement cut-off has passed by `until` (and, with `capturedBefore`,
+ * for every capture made up to then, as an on-demand settlement run needs): one release journal per
  * payment (reference `release:<paymentId>`, so a crash and rerun never moves it twice) for what is left of its
  * net after refunds taken from pending. Runs under the ledger lock in the caller's transaction; callers keep
  * `limit` small so the lock is short, and loop.
@@ -205,10 +206,16 @@ export interface ReleaseResult {
 export async function releaseDue(
   em: EntityManager,
   until: Date,
-  options: { limit?: number; merchantId?: string | null } = {},
+  options: { limit?: number; merchantId?: string | null; capturedBefore?: Date | null } = {},
 ): Promise<ReleaseResult> {
   await lockLedger(em);
-  const due = await dueReleases(em, until, options.limit ?? 200, options.merchantId ?? null);
+  const due = await dueReleases(
+    em,
+    until,
+    options.limit ?? 200,
+    options.merchantId ?? null,
+    options.capturedBefore ?? null,
+  );
   let amount = 0;
   let released = 0;
   for (const row of due) {

@@ -145,19 +145,28 @@ export async function isPendingRelease(em: EntityManager, paymentId: string): Pr
   return rows.length > 0;
 }
 
-/** Captures whose cut-off has passed by `until`, oldest first (optionally one merchant's). */
+/**
+ * Captures whose cut-off has passed by `until`, oldest first (optionally one merchant's). With `capturedBefore`,
+ * also captures made up to that instant whatever their cut-off: an on-demand settlement run with a cut-off
+ * settles everything captured before it.
+ */
 export function dueReleases(
   em: EntityManager,
   until: Date,
   limit: number,
   merchantId: string | null = null,
+  capturedBefore: Date | null = null,
 ): Promise<PendingReleaseRow[]> {
   return sql<PendingReleaseRow>(
     em,
-    `SELECT capture_journal_id, payment_id, merchant_id, currency, available_at FROM ledger_pending_releases
-      WHERE available_at <= $1 AND ($3::text IS NULL OR merchant_id = $3)
-      ORDER BY available_at, capture_journal_id LIMIT $2`,
-    [until, limit, merchantId],
+    `SELECT r.capture_journal_id, r.payment_id, r.merchant_id, r.currency, r.available_at
+       FROM ledger_pending_releases r
+      WHERE (r.available_at <= $1
+             OR ($4::timestamptz IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM ledger_journals j WHERE j.id = r.capture_journal_id AND j.occurred_at <= $4)))
+        AND ($3::text IS NULL OR r.merchant_id = $3)
+      ORDER BY r.available_at, r.capture_journal_id LIMIT $2`,
+    [until, limit, merchantId, capturedBefore],
   );
 }
 

@@ -107,11 +107,6 @@ function pairsOf(em: EntityManager, run: SettlementRunRow): Promise<{ merchant_i
   );
 }
 
-export interface SettlementRunHooks {
-  /** After each committed settlement (live stream, tests that stop a worker mid-run). */
-  onSettled?: (batch: SettledBatch) => Promise<void> | void;
-}
-
 /**
  * Works a claimed run to its end: matured captures are released (pending → available), then every merchant and
  * currency the run covers is settled in batches of at most `batchSize` items, each batch its own transaction
@@ -123,7 +118,6 @@ export async function executeRun(
   db: Database,
   run: SettlementRunRow,
   options: { batchSize: number; leaseMs: number },
-  hooks: SettlementRunHooks = {},
 ): Promise<SettlementRunRow> {
   try {
     for (;;) {
@@ -159,9 +153,7 @@ export async function executeRun(
           );
           return;
         }
-        if (!batch) return;
-        await hooks.onSettled?.(batch);
-        if (batch.exhausted) return;
+        if (!batch || batch.exhausted) return;
         cursor = batch.cursor;
       }
     };

@@ -186,6 +186,9 @@ describe('finance pages', () => {
     expect(await own.page.getByTestId('settlement-row').count()).toBe(1);
     expect(await own.page.getByTestId('run-settlement-open').count()).toBe(0);
     await snap(own.page, 'f6-merchant-settlements');
+    // Finance's per-merchant statement URL is not a merchant user's page.
+    await own.page.goto(`/wallets/${merchant.id}`);
+    await own.page.waitForURL((url) => url.pathname === '/');
     expect(own.pageErrors).toEqual([]);
     await own.context.close();
   });
@@ -225,7 +228,14 @@ describe('finance pages', () => {
     await added.getByTestId('rule-maxAmount').fill('');
     await added.getByTestId('rule-minAmount').fill('');
     // The preview follows the draft before it is saved.
-    await page.getByTestId('preview-commission').filter({ hasText: '₹15.00' }).waitFor();
+    await page
+      .getByTestId('preview-commission')
+      .filter({ hasText: '₹15.00' })
+      .waitFor({ timeout: 45_000 })
+      .catch(async (error: unknown) => {
+        await snap(page, 'f-preview-draft-failure');
+        throw error;
+      });
     await page.getByTestId('rules-save').click();
     await page.getByTestId('rules-table').waitFor();
     expect(Number(await page.getByTestId('rules-version').textContent())).toBe(versionBefore + 1);

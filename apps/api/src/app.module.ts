@@ -12,6 +12,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { PaymentsModule } from './payments/payments.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { QueuesModule } from './queues/queues.module';
+import { SettlementsModule } from './settlements/settlements.module';
 import { StreamsModule } from './streams/streams.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AnalyticsModule,
         LedgerModule,
         WalletsModule,
+        SettlementsModule,
       ],
       controllers: [MetricsController],
     };

@@ -27,6 +27,7 @@ import {
   CleanSessionsProcessor,
   CleanWebhookHistoryProcessor,
 } from './retention/retention-cleaners.processor';
+import { ProcessSettlementRunsProcessor } from './settlements/process-settlement-runs.processor';
 
 /** Every job processor of the workers app; the boot check matches them against the queue declarations. */
 export const PROCESSORS: Type<JobProcessor>[] = [
@@ -50,6 +51,7 @@ export const PROCESSORS: Type<JobProcessor>[] = [
   CleanHealthSamplesProcessor,
   CleanSessionsProcessor,
   CleanJobsAndAlertsProcessor,
+  ProcessSettlementRunsProcessor,
   ReleasePendingFundsProcessor,
   MonitorWalletBalancesProcessor,
   ReconcileLedgerProcessor,

@@ -9,4 +9,5 @@ export * from './lib/webhooks';
 export * from './lib/operations';
 export * from './lib/alert-manager';
 export * from './lib/analytics-overview';
+export * from './lib/settlements';
 export * from './lib/ledger';

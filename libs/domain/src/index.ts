@@ -15,3 +15,4 @@ export * from './lib/payment-events';
 export * from './lib/gateway-health';
 export * from './lib/circuit-breaker';
 export * from './lib/ledger';
+export * from './lib/settlement/settlement-schedule';

@@ -9,3 +9,4 @@ export * from './lib/outbox';
 export * from './lib/outbox-relay';
 export * from './lib/analytics-rollups';
 export * from './lib/ledger';
+export * from './lib/settlements';

@@ -66,6 +66,27 @@ export const appRoutes: Route[] = [
         canMatch: [roleGuard(PERMISSIONS.viewOperations)],
         loadChildren: () => import('./features/system-status/system-status.routes').then((m) => m.SYSTEM_STATUS_ROUTES),
       },
+      // Finance pages (issue 5).
+      {
+        path: ROUTE_PATHS.wallets,
+        canMatch: [roleGuard(PERMISSIONS.viewWallets)],
+        loadChildren: () => import('./features/wallets/wallets.routes').then((m) => m.WALLETS_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.settlements,
+        canMatch: [roleGuard(PERMISSIONS.viewSettlements)],
+        loadChildren: () => import('./features/settlements/settlements.routes').then((m) => m.SETTLEMENTS_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.commissionRules,
+        canMatch: [roleGuard(PERMISSIONS.viewCommissionRules)],
+        loadChildren: () => import('./features/ledger/ledger.routes').then((m) => m.COMMISSION_RULES_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.ledger,
+        canMatch: [roleGuard(PERMISSIONS.viewLedger)],
+        loadChildren: () => import('./features/ledger/ledger.routes').then((m) => m.LEDGER_ROUTES),
+      },
     ],
   },
   { path: '**', redirectTo: '' },

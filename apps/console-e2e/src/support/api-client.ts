@@ -68,3 +68,8 @@ export function uniqueSuffix(): string {
 export function strongPassword(): string {
   return `Pw-${randomBytes(15).toString('base64url')}`;
 }
+
+/** Any authenticated GET, for checking what the server says against what the page shows. */
+export function apiGet<T>(path: string, token: string): Promise<T> {
+  return call<T>('GET', path, undefined, token);
+}

@@ -2,8 +2,9 @@ import type { Type } from '@nestjs/common';
 import { CreateWebhookDeliveriesHandler } from './create-webhook-deliveries.handler';
 import { UpdateAnalyticsRollupsHandler } from '../analytics/update-analytics-rollups.handler';
 import type { EventHandler } from './event-handler';
-import { PublishTransactionStreamHandler } from './publish-transaction-stream.handler';
 import { PostLedgerJournalHandler } from './post-ledger-journal.handler';
+import { PublishSettlementStreamHandler } from './publish-settlement-stream.handler';
+import { PublishTransactionStreamHandler } from './publish-transaction-stream.handler';
 
 /**
  * Every consumer of outbox events, in the order they run for one event. To add one (ledger postings, merchant
@@ -14,4 +15,5 @@ export const EVENT_HANDLER_TYPES: Type<EventHandler>[] = [
   PostLedgerJournalHandler,
   CreateWebhookDeliveriesHandler,
   UpdateAnalyticsRollupsHandler,
+  PublishSettlementStreamHandler,
 ];

@@ -25,6 +25,8 @@ export const ID_PREFIXES = {
   journal: 'jnl',
   ledgerEntry: 'ent',
   commissionRule: 'cmr',
+  // Settlement runs (scheduled or requested), each settling many merchants.
+  settlementRun: 'srn',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -72,6 +72,24 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: settlements', () => {
+  it('reads the settlement settings and refuses absurd ones', () => {
+    const c = loadConfig({});
+    expect(c.settlementPollEveryMs).toBe(5000);
+    expect(c.settlementSchedules).toBe(true);
+    expect(c.settlementBatchSize).toBe(5000);
+    expect(c.settlementRunLeaseMs).toBe(60000);
+    for (const [env, variable] of [
+      [{ SETTLEMENT_POLL_EVERY: '10ms' }, 'SETTLEMENT_POLL_EVERY'],
+      [{ SETTLEMENT_BATCH_SIZE: '0' }, 'SETTLEMENT_BATCH_SIZE'],
+      [{ SETTLEMENT_RUN_LEASE: '500ms' }, 'SETTLEMENT_RUN_LEASE'],
+      [{ SETTLEMENT_SCHEDULES: 'maybe' }, 'SETTLEMENT_SCHEDULES'],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(`${variable}: `);
+    }
+  });
+});
+
 describe('loadConfig: webhooks and developer tools', () => {
   it('defaults to a 15 s delivery timeout, 5 days before disabling, 24 h rotation grace', () => {
     const c = loadConfig({});

@@ -78,6 +78,15 @@ export interface AppConfig {
   queueBacklogWarn: number;
   /** Outbox relay lag above which the system status calls the outbox degraded. */
   outboxLagWarnMs: number;
+  // ---- settlements ----
+  /** How often the settlement processor looks for requested and due runs. */
+  settlementPollEveryMs: number;
+  /** Whether the daily T+1 / T+2 runs are created by themselves (off: settlements only on request). */
+  settlementSchedules: boolean;
+  /** Most settlement items one transaction (one settlement) takes; a larger backlog becomes several settlements. */
+  settlementBatchSize: number;
+  /** How long a worker holds a run without progress before another worker resumes it. */
+  settlementRunLeaseMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -206,6 +215,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queueBacklogWarn: int(env, 'QUEUE_BACKLOG_WARN', 1000, 1, 100_000_000),
     outboxLagWarnMs: durationAtLeast(env, 'OUTBOX_LAG_WARN', '30s', 1000),
     ...alertsAndRetention(env),
+    settlementPollEveryMs: durationAtLeast(env, 'SETTLEMENT_POLL_EVERY', '5s', 100),
+    settlementSchedules: bool(env, 'SETTLEMENT_SCHEDULES', true),
+    settlementBatchSize: int(env, 'SETTLEMENT_BATCH_SIZE', 5000, 1, 100_000),
+    settlementRunLeaseMs: durationAtLeast(env, 'SETTLEMENT_RUN_LEASE', '1m', 1000),
     generated,
   };
 }

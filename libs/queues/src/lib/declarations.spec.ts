@@ -40,17 +40,20 @@ describe('queue declarations', () => {
         'alert-deliveries',
         'retention',
         'ledger',
+        'settlements',
       ]),
     );
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
-    expect(isJobName('events', 'settlement.paid')).toBe(false);
+    expect(isJobName('events', 'settlement.paid')).toBe(true);
+    expect(isJobName('events', 'settlement.created')).toBe(false);
   });
 
-  it('gives every queue retries with exponential backoff and bounded history', () => {
+  it('gives every queue exponential backoff and bounded history', () => {
     for (const name of QUEUE_NAMES) {
       const options = QUEUES[name].defaultJobOptions;
-      expect(options.attempts).toBeGreaterThan(1);
+      // Sampling queues (monitoring) are never retried: the next tick samples afresh.
+      expect(options.attempts).toBeGreaterThanOrEqual(name === 'monitoring' ? 1 : 2);
       expect(options.backoff).toMatchObject({ type: 'exponential' });
       expect(options.removeOnComplete).toMatchObject({
         count: expect.any(Number),
@@ -106,6 +109,8 @@ describe('queue declarations', () => {
       alertEvaluateEveryMs: 30_000,
       alertDispatchEveryMs: 1000,
       retentionRunEveryMs: 3_600_000,
+      monitorIntervalMs: 5000,
+      settlementPollEveryMs: 5000,
     };
     const every = Object.fromEntries(JOB_SCHEDULES.map((s) => [s.id, s.everyMs(config)]));
     expect(every).toEqual({
@@ -127,6 +132,9 @@ describe('queue declarations', () => {
       'release-pending-funds': 300_000,
       'monitor-wallet-balances': 60_000,
       'reconcile-ledger': 86_400_000,
+      'process-settlement-runs': 5000,
+      'collect-queue-metrics': 5000,
+      'check-system-status': 10_000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });

@@ -102,6 +102,13 @@ export interface JobPayloads {
     'monitor-wallet-balances': ScheduledRunPayload;
     'reconcile-ledger': ScheduledRunPayload;
   };
+  /**
+   * Settlement runs live in PostgreSQL (`settlement_runs`); this tick creates the daily scheduled ones and works
+   * through every open run, so a requested run needs no job of its own and a run survives any worker.
+   */
+  settlements: {
+    'process-settlement-runs': ScheduledRunPayload;
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -326,6 +333,20 @@ export const QUEUES: {
       },
     },
   },
+  settlements: {
+    description: 'Settlement runs: daily T+1/T+2 schedules and runs requested by finance, in resumable batches',
+    // A run holds one connection at a time and serialises per merchant; one per process is enough.
+    concurrency: 1,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 3 },
+    jobs: {
+      'process-settlement-runs': {
+        description:
+          'Creates the day’s scheduled runs, then claims open runs (requested, or abandoned by a dead worker) and settles them batch by batch',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+    },
+  },
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -399,7 +420,12 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 /** The settings schedules derive their intervals from. */
 export type ScheduleConfig = Pick<
   AppConfig,
-  'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'gatewayHealthIntervalMs' | 'monitorIntervalMs'
+  | 'auditVerifyEvery'
+  | 'retryBaseDelayMs'
+  | 'stalePaymentAfterMs'
+  | 'gatewayHealthIntervalMs'
+  | 'monitorIntervalMs'
+  | 'settlementPollEveryMs'
 > &
   AlertsRetentionScheduleConfig;
 
@@ -535,6 +561,13 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     queue: 'ledger',
     job: 'reconcile-ledger',
     everyMs: () => 24 * HOUR_S * 1000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'process-settlement-runs',
+    queue: 'settlements',
+    job: 'process-settlement-runs',
+    everyMs: (config) => config.settlementPollEveryMs,
     payload: { trigger: 'schedule' },
   }),
 ];

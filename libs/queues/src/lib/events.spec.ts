@@ -21,6 +21,7 @@ describe('event envelopes', () => {
       'payment.cancelled',
       'refund.succeeded',
       'refund.failed',
+      'settlement.paid',
     ]);
     expect(isEventType('refund.failed')).toBe(true);
     expect(isEventType('settlement.exploded')).toBe(false);

@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'payment.cancelled',
   'refund.succeeded',
   'refund.failed',
+  // A settlement was posted (available → settled); data.object is the settlement summary.
+  'settlement.paid',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -14,6 +14,11 @@ export const ROUTE_PATHS = {
   queues: 'queues',
   alerts: 'alerts',
   systemStatus: 'system-status',
+  // Finance pages (issue 5).
+  wallets: 'wallets',
+  settlements: 'settlements',
+  commissionRules: 'commission-rules',
+  ledger: 'ledger',
 } as const;
 
 export const ROUTE_URLS = {
@@ -28,6 +33,11 @@ export const ROUTE_URLS = {
   queues: '/queues',
   alerts: '/alerts',
   systemStatus: '/system-status',
+  // Finance pages (issue 5).
+  wallets: '/wallets',
+  settlements: '/settlements',
+  commissionRules: '/commission-rules',
+  ledger: '/ledger',
 } as const;
 
 /** Only same-app absolute paths are accepted as a post-login destination (no open redirects). */

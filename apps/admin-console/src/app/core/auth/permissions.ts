@@ -24,6 +24,13 @@ export const PERMISSIONS = {
   viewOperations: ['admin', 'sre'],
   manageQueues: ['admin', 'sre'],
   manageAlerts: ['admin', 'sre'],
+  // Finance pages (issue 5). Merchant users see their own wallet and settlements; `sre` sees no money.
+  viewWallets: ['admin', 'finance', 'merchant'],
+  viewSettlements: ['admin', 'finance', 'merchant'],
+  /** Every merchant's wallets and settlements, and on-demand settlement runs. */
+  manageFinance: ['admin', 'finance'],
+  viewCommissionRules: ['admin', 'finance'],
+  viewLedger: ['admin', 'finance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -64,4 +64,21 @@ export const NAV_ITEMS: readonly NavItem[] = [
     testId: 'nav-system-status',
     exact: false,
   },
+  // Finance pages (issue 5).
+  { label: 'Wallets', url: ROUTE_URLS.wallets, permission: 'viewWallets', testId: 'nav-wallets', exact: false },
+  {
+    label: 'Settlements',
+    url: ROUTE_URLS.settlements,
+    permission: 'viewSettlements',
+    testId: 'nav-settlements',
+    exact: false,
+  },
+  {
+    label: 'Commission rules',
+    url: ROUTE_URLS.commissionRules,
+    permission: 'viewCommissionRules',
+    testId: 'nav-commission-rules',
+    exact: false,
+  },
+  { label: 'Books', url: ROUTE_URLS.ledger, permission: 'viewLedger', testId: 'nav-ledger', exact: false },
 ];

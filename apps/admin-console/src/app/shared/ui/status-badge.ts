@@ -24,6 +24,12 @@ const TONES: Record<string, string> = {
   open: 'danger',
   enabled: 'success',
   disabled: 'neutral',
+  // Settlements and settlement runs
+  paid: 'success',
+  processing: 'warning',
+  requested: 'warning',
+  running: 'warning',
+  completed: 'success',
 };
 
 /** A status as a coloured pill; `partially_refunded` reads "partially refunded". */

@@ -1,0 +1,245 @@
+import { Client } from 'pg';
+import {
+  Database,
+  claimRun,
+  createManualRun,
+  dataSourceFor,
+  ensureScheduledRuns,
+  executeRun,
+  findRun,
+  type SettlementRunRow,
+} from '@lsp/persistence';
+import { scheduledCutoff } from '@lsp/domain';
+import { testConfig } from './helpers';
+import { createLedgerMerchant } from './factories/ledger.factory';
+import { refundNow, releaseMatured, seedCaptures } from './factories/settlement.factory';
+
+const HOUR_MS = 3_600_000;
+const LEASE_MS = 60_000;
+
+describe('settlement runs (real PostgreSQL)', () => {
+  const config = testConfig('settlement-runs');
+  let db: Database;
+  let owner: Client;
+
+  beforeAll(async () => {
+    const ds = dataSourceFor(config, 'app', 10);
+    await ds.initialize();
+    db = new Database(ds);
+    owner = new Client({ connectionString: config.databaseUrl });
+    await owner.connect();
+    // Runs left open by another test would be claimed here first; each test claims only its own.
+  });
+
+  afterAll(async () => {
+    await owner.end();
+    await db.dataSource.destroy();
+  });
+
+  async function requestRun(merchantId: string | null, cutoff = new Date()): Promise<SettlementRunRow> {
+    return db.platform((em) => createManualRun(em, { merchantId, cutoff, requestedBy: 'test' }));
+  }
+
+  /** Claims every open run (the test's own) and works them, like one worker tick. */
+  async function runOpen(batchSize = 1000): Promise<SettlementRunRow[]> {
+    const done: SettlementRunRow[] = [];
+    for (let run = await claimRun(db, LEASE_MS); run; run = await claimRun(db, LEASE_MS)) {
+      done.push(await executeRun(db, run, { batchSize, leaseMs: LEASE_MS }));
+    }
+    return done;
+  }
+
+  async function balances(merchantId: string, currency = 'INR'): Promise<Record<string, number>> {
+    const { rows } = await owner.query(
+      `SELECT kind, balance FROM ledger_accounts WHERE merchant_id = $1 AND currency = $2`,
+      [merchantId, currency],
+    );
+    return Object.fromEntries(rows.map((r: { kind: string; balance: string }) => [r.kind, Number(r.balance)]));
+  }
+
+  async function settlementsOf(
+    merchantId: string,
+  ): Promise<{ id: string; currency: string; amount: number; item_count: number; status: string }[]> {
+    const { rows } = await owner.query(
+      `SELECT id, currency, amount::int, item_count, status FROM settlements WHERE merchant_id = $1 ORDER BY id`,
+      [merchantId],
+    );
+    return rows;
+  }
+
+  async function itemsOf(merchantId: string): Promise<{ source_journal_id: string; amount: number; type: string }[]> {
+    const { rows } = await owner.query(
+      `SELECT i.source_journal_id, i.amount::int, j.type FROM settlement_items i
+         JOIN ledger_journals j ON j.id = i.source_journal_id WHERE i.merchant_id = $1 ORDER BY i.source_journal_id`,
+      [merchantId],
+    );
+    return rows;
+  }
+
+  it('settles every matured net amount once: one item per release or refund, one journal available → settled', async () => {
+    const merchant = await createLedgerMerchant(owner, 'manual');
+    const captures = await seedCaptures(owner, db, merchant, [10_000, 20_000, 5_000]);
+    await releaseMatured(db, merchant);
+    // A refund taken from available money is a negative item of the next settlement.
+    const refunded = await refundNow(owner, db, captures[1].paymentId, 3_000);
+    // Captured today: not matured, stays pending.
+    const [fresh] = await seedCaptures(owner, db, merchant, [7_000], { daysAgo: 0 });
+
+    await requestRun(merchant);
+    const [run] = await runOpen();
+
+    const expected = captures.reduce((sum, c) => sum + c.net, 0) - refunded;
+    expect(run).toMatchObject({ status: 'completed', settlements_created: 1, items_settled: '4', refusals: [] });
+    const [settlement] = await settlementsOf(merchant);
+    expect(settlement).toMatchObject({ currency: 'INR', amount: expected, item_count: 4, status: 'paid' });
+    const items = await itemsOf(merchant);
+    expect(items.map((i) => i.type).sort()).toEqual(['refund', 'release', 'release', 'release']);
+    expect(items.find((i) => i.type === 'refund')?.amount).toBe(-refunded);
+    expect(items.reduce((s, i) => s + i.amount, 0)).toBe(expected);
+    expect(await balances(merchant)).toEqual({
+      merchant_pending: fresh.net,
+      merchant_available: 0,
+      merchant_settled: expected,
+    });
+    // The settlement journal is in the hash-chained ledger and the event is in the outbox, same transaction.
+    const { rows: journals } = await owner.query(
+      `SELECT j.reference, j.gross_amount::int FROM ledger_journals j JOIN settlements s ON s.journal_id = j.id
+        WHERE s.merchant_id = $1`,
+      [merchant],
+    );
+    expect(journals).toEqual([{ reference: `settlement:${settlement.id}`, gross_amount: expected }]);
+    const { rows: events } = await owner.query(`SELECT type, payload FROM outbox_events WHERE aggregate_id = $1`, [
+      settlement.id,
+    ]);
+    expect(events).toEqual([
+      {
+        type: 'settlement.paid',
+        payload: expect.objectContaining({ id: settlement.id, object: 'settlement', amount: expected, status: 'paid' }),
+      },
+    ]);
+
+    // Running again (a redelivered job, a second request) finds nothing left to settle.
+    await requestRun(merchant);
+    const [again] = await runOpen();
+    expect(again).toMatchObject({ status: 'completed', settlements_created: 0 });
+    expect(await settlementsOf(merchant)).toHaveLength(1);
+  });
+
+  it('settles each currency apart and never sums across currencies', async () => {
+    const merchant = await createLedgerMerchant(owner, 'T+1');
+    const inr = await seedCaptures(owner, db, merchant, [10_000, 2_000]);
+    const usd = await seedCaptures(owner, db, merchant, [500], { currency: 'USD' });
+    await requestRun(merchant);
+    await runOpen();
+    const byCurrency = Object.fromEntries((await settlementsOf(merchant)).map((s) => [s.currency, s.amount]));
+    expect(byCurrency).toEqual({ INR: inr[0].net + inr[1].net, USD: usd[0].net });
+    expect((await balances(merchant, 'USD')).merchant_settled).toBe(usd[0].net);
+  });
+
+  it('settles only what was captured by the cut-off', async () => {
+    const merchant = await createLedgerMerchant(owner, 'manual');
+    const old = await seedCaptures(owner, db, merchant, [4_000], { daysAgo: 5 });
+    const recent = await seedCaptures(owner, db, merchant, [6_000], { daysAgo: 2 });
+    await requestRun(merchant, new Date(Date.now() - 3 * 24 * HOUR_MS));
+    await runOpen();
+    expect((await settlementsOf(merchant)).map((s) => s.amount)).toEqual([old[0].net]);
+    expect(await balances(merchant)).toMatchObject({ merchant_available: recent[0].net, merchant_settled: old[0].net });
+  });
+
+  it('refuses a settlement that would overdraw the wallet and posts nothing', async () => {
+    const merchant = await createLedgerMerchant(owner, 'manual');
+    const [capture] = await seedCaptures(owner, db, merchant, [10_000]);
+    await releaseMatured(db, merchant);
+    // Refunded after the run's cut-off: not an item of this settlement, yet already gone from the wallet.
+    const cutoff = new Date(Date.now() - HOUR_MS);
+    const refunded = await refundNow(owner, db, capture.paymentId, 6_000);
+    const before = await balances(merchant);
+    const { rows: journalsBefore } = await owner.query(`SELECT count(*)::int AS n FROM ledger_journals`);
+
+    await requestRun(merchant, cutoff);
+    const [run] = await runOpen();
+
+    expect(run.status).toBe('completed');
+    expect(run.refusals).toEqual([
+      expect.objectContaining({ merchantId: merchant, currency: 'INR', code: 'insufficient_funds' }),
+    ]);
+    expect(run.refusals[0].message).toMatch(/insufficient funds/);
+    expect(await settlementsOf(merchant)).toEqual([]);
+    expect(await itemsOf(merchant)).toEqual([]);
+    expect(await balances(merchant)).toEqual(before);
+    expect(before.merchant_available).toBe(capture.net - refunded);
+    const { rows: journalsAfter } = await owner.query(`SELECT count(*)::int AS n FROM ledger_journals`);
+    expect(journalsAfter[0].n).toBe(journalsBefore[0].n);
+  });
+
+  it('settles every item exactly once when two runs race over the same merchants in small batches', async () => {
+    const merchants = [await createLedgerMerchant(owner, 'T+1'), await createLedgerMerchant(owner, 'T+2')];
+    let expected = 0;
+    for (const merchant of merchants) {
+      const amounts = Array.from({ length: 60 }, (_, i) => 1_000 + i * 7);
+      expected += (await seedCaptures(owner, db, merchant, amounts)).reduce((s, c) => s + c.net, 0);
+    }
+    const first = await requestRun(null);
+    const second = await requestRun(null);
+    const claimed = [await claimRun(db, LEASE_MS), await claimRun(db, LEASE_MS)];
+    expect(claimed.map((r) => r?.id).sort()).toEqual([first.id, second.id].sort());
+    // Both at once, 7 items per settlement, so their batches interleave merchant by merchant.
+    const done = await Promise.all(
+      claimed.map((run) => executeRun(db, run as SettlementRunRow, { batchSize: 7, leaseMs: LEASE_MS })),
+    );
+    expect(done.map((r) => r.status)).toEqual(['completed', 'completed']);
+    // Counted per merchant: the runs cover every merchant, earlier tests' leftovers too.
+    const { rows: byRun } = await owner.query(
+      `SELECT s.run_id, count(*)::int AS n FROM settlement_items i JOIN settlements s ON s.id = i.settlement_id
+        WHERE i.merchant_id = ANY($1) GROUP BY s.run_id`,
+      [merchants],
+    );
+    expect(byRun.reduce((sum: number, r: { n: number }) => sum + r.n, 0)).toBe(120);
+
+    let settled = 0;
+    for (const merchant of merchants) {
+      const items = await itemsOf(merchant);
+      expect(items).toHaveLength(60);
+      expect(new Set(items.map((i) => i.source_journal_id)).size).toBe(60);
+      const settlements = await settlementsOf(merchant);
+      expect(settlements.reduce((s, x) => s + x.item_count, 0)).toBe(60);
+      const b = await balances(merchant);
+      expect(b.merchant_available).toBe(0);
+      expect(b.merchant_settled).toBe(settlements.reduce((s, x) => s + x.amount, 0));
+      settled += b.merchant_settled;
+    }
+    expect(settled).toBe(expected);
+
+    // A redelivered run (its job ran again after it had finished) settles nothing more.
+    const redelivered = await executeRun(db, done[0], { batchSize: 7, leaseMs: LEASE_MS });
+    const stored = await db.platform((em) => findRun(em, redelivered.id));
+    expect(Number(stored?.items_settled)).toBe(Number(done[0].items_settled));
+    for (const merchant of merchants) expect(await itemsOf(merchant)).toHaveLength(60);
+  });
+
+  it('creates one scheduled run per schedule and day, settling only the merchants on that schedule', async () => {
+    const now = new Date();
+    // Two workers ticking at once still make one run per schedule.
+    const created = await Promise.all([
+      db.platform((em) => ensureScheduledRuns(em, now)),
+      db.platform((em) => ensureScheduledRuns(em, now)),
+    ]);
+    const { rows } = await owner.query(
+      `SELECT schedule, cutoff, status FROM settlement_runs WHERE trigger = 'schedule' ORDER BY schedule`,
+    );
+    expect(rows.map((r: { schedule: string; cutoff: Date }) => [r.schedule, r.cutoff.toISOString()])).toEqual([
+      ['T+1', scheduledCutoff('T+1', now).toISOString()],
+      ['T+2', scheduledCutoff('T+2', now).toISOString()],
+    ]);
+    expect(created.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(await db.platform((em) => ensureScheduledRuns(em, now))).toBe(0);
+
+    const manual = await createLedgerMerchant(owner, 'manual');
+    await seedCaptures(owner, db, manual, [9_000], { daysAgo: 4 });
+    const daily = await createLedgerMerchant(owner, 'T+1');
+    const [capture] = await seedCaptures(owner, db, daily, [9_000], { daysAgo: 4 });
+    await runOpen();
+    expect((await settlementsOf(daily)).map((s) => s.amount)).toEqual([capture.net]);
+    expect(await settlementsOf(manual)).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './settlement-views';
+export * from './settlement-batches';
+export * from './settlement-runs';

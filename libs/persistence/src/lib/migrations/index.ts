@@ -7,6 +7,7 @@ import { Webhooks1764180000000 } from './1764180000000-webhooks';
 import { OperationsMonitoring1764190000000 } from './1764190000000-operations-monitoring';
 import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-retention-analytics';
 import { Ledger1764170000000 } from './1764170000000-ledger';
+import { RetentionWebhookDeliveries1764199000000 } from './1764199000000-retention-webhook-deliveries';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   OperationsMonitoring1764190000000,
   AlertsRetentionAnalytics1764195000000,
   Ledger1764170000000,
+  RetentionWebhookDeliveries1764199000000,
 ];

@@ -16,7 +16,8 @@ const MINUTE = 60_000;
 
 /**
  * Each cleaner against rows one minute past its retention (removed) and one minute short of it (kept), with a
- * batch size of 2 so every target takes several batches. Retentions are the defaults except BullMQ jobs (2 s).
+ * batch size of 2 so every target takes several batches. Retentions are the defaults except BullMQ jobs (2 s)
+ * and webhook attempts (14 d).
  */
 describe('data retention', () => {
   const config = testConfig('retention', {
@@ -24,6 +25,8 @@ describe('data retention', () => {
     RETENTION_RUN_EVERY: '1h',
     RETENTION_BATCH_SIZE: '2',
     RETENTION_JOBS: '2s',
+    // Shorter than RETENTION_EVENTS (30 d), so attempts are seen to expire on their own clock.
+    RETENTION_WEBHOOK_ATTEMPTS: '14d',
   });
   let app: INestApplicationContext;
   let owner: Client;
@@ -120,11 +123,15 @@ describe('data retention', () => {
       expect(await exists('refresh_tokens', 'id', id)).toBe(true);
   });
 
-  it('(2) removes webhook attempts and published events past retention, never an unpublished event', async () => {
-    // The real table (webhooks work) has more columns: then only the events part is checked here.
-    const ownAttemptsTable = await ensureTable('webhook_delivery_attempts', 'created_at');
+  it('(2) removes finished deliveries and published events past retention, attempts past theirs, never a pending delivery or its event', async () => {
     const merchantId = await createMerchant(owner, 'Retention Shop');
-    const event = async (occurredAgo: number, published: boolean) => {
+    const endpointId = newId('webhookEndpoint');
+    await owner.query(
+      `INSERT INTO webhook_endpoints (id, merchant_id, url, event_types, secret_sealed)
+       VALUES ($1, $2, 'https://retention.test.local/hook', '{payment.created}', 'sealed')`,
+      [endpointId, merchantId],
+    );
+    const event = async (occurredAgo: number, published = true) => {
       const id = newId('event');
       await owner.query(
         `INSERT INTO outbox_events (id, merchant_id, type, aggregate_type, aggregate_id, payload, occurred_at, published_at)
@@ -133,12 +140,24 @@ describe('data retention', () => {
       );
       return id;
     };
-    const attempt = async (createdAgo: number) => {
-      const id = newId('event');
-      await owner.query(`INSERT INTO webhook_delivery_attempts (id, created_at) VALUES ($1, $2)`, [
-        id,
-        ago(createdAgo),
-      ]);
+    const delivery = async (eventId: string, status: 'pending' | 'succeeded' | 'failed') => {
+      const id = newId('webhookDelivery');
+      await owner.query(
+        `INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, status, next_attempt_at)
+         VALUES ($1, $2, $3, $4, 'payment.created', $5, $6)`,
+        [id, merchantId, eventId, endpointId, status, status === 'pending' ? ago(-MINUTE) : null],
+      );
+      return id;
+    };
+    let attemptNumber = 0;
+    const attempt = async (deliveryId: string, eventId: string, atAgo: number) => {
+      const id = newId('webhookAttempt');
+      await owner.query(
+        `INSERT INTO webhook_delivery_attempts (id, delivery_id, merchant_id, endpoint_id, event_id, attempt_number, url,
+           webhook_timestamp, outcome, response_status, latency_ms, at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'https://retention.test.local/hook', 0, 'succeeded', 200, 5, $7)`,
+        [id, deliveryId, merchantId, endpointId, eventId, ++attemptNumber, ago(atAgo)],
+      );
       return id;
     };
     const applied = async (appliedAgo: number) => {
@@ -150,28 +169,55 @@ describe('data retention', () => {
       return id;
     };
     const month = 30 * DAY;
-    const oldEvents = [
-      await event(month + MINUTE, true),
-      await event(month + DAY, true),
-      await event(month + 2 * DAY, true),
+    const fortnight = 14 * DAY;
+
+    // Past RETENTION_EVENTS: a succeeded and a failed delivery (one with an attempt), and one event no endpoint wanted.
+    const [oldSucceededEvent, oldFailedEvent, oldBareEvent] = [
+      await event(month + MINUTE),
+      await event(month + DAY),
+      await event(month + 2 * DAY),
     ];
-    const newEvent = await event(month - MINUTE, true);
+    const oldSucceeded = await delivery(oldSucceededEvent, 'succeeded');
+    const oldFailed = await delivery(oldFailedEvent, 'failed');
+    const oldDeliveryAttempt = await attempt(oldSucceeded, oldSucceededEvent, month + MINUTE);
+    // Past retention but its delivery is still pending: both stay, and so do its attempts inside their retention.
+    const pendingEvent = await event(month + DAY);
+    const pending = await delivery(pendingEvent, 'pending');
+    const pendingRecentAttempt = await attempt(pending, pendingEvent, fortnight - MINUTE);
+    // Just inside RETENTION_EVENTS: event and delivery stay; its attempts go by RETENTION_WEBHOOK_ATTEMPTS alone.
+    const newEvent = await event(month - MINUTE);
+    const newDelivery = await delivery(newEvent, 'succeeded');
+    const expiredAttempts = [
+      await attempt(newDelivery, newEvent, fortnight + MINUTE),
+      await attempt(newDelivery, newEvent, fortnight + DAY),
+    ];
+    const keptAttempt = await attempt(newDelivery, newEvent, fortnight - MINUTE);
     const unpublished = await event(month + DAY, false);
-    const oldAttempts = ownAttemptsTable ? [await attempt(month + MINUTE), await attempt(month + MINUTE)] : [];
-    const newAttempt = ownAttemptsTable ? await attempt(month - MINUTE) : null;
     const oldApplied = await applied(month + MINUTE);
     const newApplied = await applied(month - MINUTE);
 
     const report = await clean('clean-webhook-history');
 
-    expect(report.removed).toMatchObject({ 'analytics applied events': 1 });
-    if (ownAttemptsTable) expect(report.removed['webhook delivery attempts']).toBe(2);
-    // Other suites' events in this database are recent; only these three are past 30 days.
-    expect(report.removed['outbox events']).toBe(3);
-    for (const id of oldEvents) expect(await exists('outbox_events', 'id', id)).toBe(false);
-    for (const id of [newEvent, unpublished]) expect(await exists('outbox_events', 'id', id)).toBe(true);
-    for (const id of oldAttempts) expect(await exists('webhook_delivery_attempts', 'id', id)).toBe(false);
-    if (newAttempt) expect(await exists('webhook_delivery_attempts', 'id', newAttempt)).toBe(true);
+    expect(report).toEqual({
+      cleaner: 'webhook-history',
+      // Other suites' events and deliveries in this database are recent; only these are past retention.
+      removed: {
+        'finished webhook deliveries': 2,
+        'webhook delivery attempts': 2,
+        'outbox events': 3,
+        'analytics applied events': 1,
+      },
+      skipped: [],
+    });
+    for (const id of [oldSucceededEvent, oldFailedEvent, oldBareEvent])
+      expect(await exists('outbox_events', 'id', id)).toBe(false);
+    for (const id of [pendingEvent, newEvent, unpublished]) expect(await exists('outbox_events', 'id', id)).toBe(true);
+    for (const id of [oldSucceeded, oldFailed]) expect(await exists('webhook_deliveries', 'id', id)).toBe(false);
+    for (const id of [pending, newDelivery]) expect(await exists('webhook_deliveries', 'id', id)).toBe(true);
+    for (const id of [oldDeliveryAttempt, ...expiredAttempts])
+      expect(await exists('webhook_delivery_attempts', 'id', id)).toBe(false);
+    for (const id of [pendingRecentAttempt, keptAttempt])
+      expect(await exists('webhook_delivery_attempts', 'id', id)).toBe(true);
     expect(await exists('analytics_applied_events', 'event_id', oldApplied)).toBe(false);
     expect(await exists('analytics_applied_events', 'event_id', newApplied)).toBe(true);
   });
@@ -284,8 +330,9 @@ describe('data retention', () => {
     const protectedTables = async (): Promise<string[]> =>
       (
         await owner.query(
+          // The ledger's work tables (pending releases) are not its record: journals and entries are.
           `SELECT tablename FROM pg_tables WHERE schemaname = 'public'
-             AND (tablename LIKE 'audit%' OR tablename LIKE 'ledger%' OR tablename LIKE '%journal%') ORDER BY 1`,
+             AND (tablename LIKE 'audit%' OR tablename IN ('ledger_journals', 'ledger_entries')) ORDER BY 1`,
         )
       ).rows.map((r: { tablename: string }) => r.tablename);
     const counts = async () =>
@@ -299,6 +346,7 @@ describe('data retention', () => {
       );
     const before = await counts();
     expect(before['audit_logs']).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['ledger_entries', 'ledger_journals']));
 
     for (const job of [
       'clean-webhook-history',

@@ -16,6 +16,12 @@ export interface OverviewGroupRow {
   hist: string[];
 }
 
+/** Commission earned in one currency, in minor units (bigint sum, as text). */
+export interface CommissionRow {
+  currency: string;
+  amount: string;
+}
+
 @Injectable()
 export class AnalyticsRepository {
   /**
@@ -60,6 +66,27 @@ export class AnalyticsRepository {
               ARRAY[${LATENCY_COLUMNS.map((c) => `sum(${c})`).join(', ')}]::text[] AS hist
          FROM (SELECT ${period} AS period, * FROM r) p
         GROUP BY GROUPING SETS ((status, currency), (status, gateway), (status, method), (status, currency, period), ())`,
+      params,
+    );
+  }
+
+  /**
+   * Platform commission per currency: the signed postings to the commission revenue account (credited by
+   * captures, debited by refund reversals) of the capture and refund journals that occurred in [from, to). Reads
+   * journals by their (type, occurred_at) index and each one's entries by journal, never the payments.
+   */
+  commission(em: EntityManager, q: { from: Date; to: Date; merchantId: string | null }): Promise<CommissionRow[]> {
+    const params: unknown[] = [q.from, q.to];
+    const merchant = q.merchantId ? `AND j.merchant_id = $${params.push(q.merchantId)}` : '';
+    return sql(
+      em,
+      `SELECT e.currency, sum(e.amount)::text AS amount
+         FROM ledger_journals j
+         JOIN ledger_entries e ON e.journal_id = j.id
+         JOIN ledger_accounts a ON a.id = e.account_id AND a.kind = 'platform_commission'
+        WHERE j.type IN ('capture', 'refund') AND j.occurred_at >= $1 AND j.occurred_at < $2 ${merchant}
+        GROUP BY e.currency
+        ORDER BY e.currency`,
       params,
     );
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsOverview } from '@lsp/contracts';
 import { Database, p95FromHistogram } from '@lsp/persistence';
 import { ApiException } from '../core/http/api.exception';
-import { AnalyticsRepository, type OverviewGroupRow } from './analytics.repository';
+import { AnalyticsRepository, type CommissionRow, type OverviewGroupRow } from './analytics.repository';
 import type { AnalyticsOverviewQueryDto } from './dto/analytics-query.dto';
 
 const DAY_MS = 86_400_000;
@@ -35,11 +35,17 @@ export class AnalyticsService {
     }
     const granularity = query.granularity ?? (span <= 2 * DAY_MS ? 'hour' : 'day');
     const merchantId = query.merchantId ?? null;
-    const rows = await this.db.platform((em) => this.repo.overview(em, { from, to, merchantId, granularity }));
-    return toOverview(rows, { from, to, merchantId, granularity });
+    const { rows, commission } = await this.db.platform(async (em) => ({
+      rows: await this.repo.overview(em, { from, to, merchantId, granularity }),
+      // The rollups count an hour when it starts in [from, to): the ledger's instants are bounded the same way.
+      commission: await this.repo.commission(em, { from: ceilHour(from), to: ceilHour(to), merchantId }),
+    }));
+    return toOverview(rows, commission, { from, to, merchantId, granularity });
   }
 }
 
+const HOUR_MS = 3_600_000;
+const ceilHour = (t: Date): Date => new Date(Math.ceil(t.getTime() / HOUR_MS) * HOUR_MS);
 const n = (v: string | null): number => Number(v ?? 0);
 const isOutcome = (s: string | null): s is Status => s === 'captured' || s === 'failed' || s === 'cancelled';
 const byText =
@@ -49,6 +55,7 @@ const byText =
 
 export function toOverview(
   rows: OverviewGroupRow[],
+  commission: CommissionRow[],
   q: { from: Date; to: Date; merchantId: string | null; granularity: 'hour' | 'day' },
 ): AnalyticsOverview {
   const of = (grp: OverviewGroupRow['grp']) => rows.filter((r) => r.grp === grp);
@@ -129,8 +136,7 @@ export function toOverview(
     successRateByGateway: rates('gateway'),
     successRateByMethod: rates('method'),
     refunds: refunds.sort(byText((r) => r.currency)),
-    // The ledger (commission postings) is not on this branch yet: reported as unavailable rather than as 0 earned.
-    commission: { available: false, amounts: [] },
+    commission: { available: true, amounts: commission.map((c) => ({ currency: c.currency, amount: n(c.amount) })) },
     latency: {
       p95Ms: p95FromHistogram(sumHist(of('all'))),
       byGateway: [...gatewayHist.entries()]

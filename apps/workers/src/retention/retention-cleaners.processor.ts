@@ -32,7 +32,10 @@ export class RetentionRunner {
   }
 }
 
-/** (2) Webhook delivery attempts past RETENTION_WEBHOOK_ATTEMPTS, then events past RETENTION_EVENTS (30 days). */
+/**
+ * (2) Finished deliveries of events past RETENTION_EVENTS (30 days, with their attempts), then attempts past
+ * RETENTION_WEBHOOK_ATTEMPTS, then published events past RETENTION_EVENTS that no delivery references.
+ */
 @Injectable()
 @ProcessesJob('retention', 'clean-webhook-history')
 export class CleanWebhookHistoryProcessor implements JobProcessor<'retention', 'clean-webhook-history'> {
@@ -40,8 +43,9 @@ export class CleanWebhookHistoryProcessor implements JobProcessor<'retention', '
 
   async process(payload: ScheduledRunPayload): Promise<RetentionReport> {
     const c = this.runner.config;
-    // Attempts first: they point at their events.
+    // In this order: deliveries reference their events, and removing them is what frees an event for deletion.
     const outcomes = await this.runner.clean([
+      [T.finishedDeliveries, c.retentionEventsMs],
       [T.webhookAttempts, c.retentionWebhookAttemptsMs],
       [T.events, c.retentionEventsMs],
       [T.appliedEvents, c.retentionEventsMs],

@@ -57,22 +57,24 @@ export async function deleteInBatches(
   return { name: target.name, removed };
 }
 
-/**
- * The webhook delivery attempts table is created by the merchant-webhooks work, built in parallel: its name and
- * time column are assumed here (`webhook_delivery_attempts.at`). Until that table exists the cleaner
- * reports it as absent; if the webhooks work names it differently, change these two constants.
- */
-export const WEBHOOK_ATTEMPTS_TABLE = 'webhook_delivery_attempts';
-export const WEBHOOK_ATTEMPTS_TIME_COLUMN = 'at';
-
 export const RETENTION_TARGETS = {
-  webhookAttempts: {
-    name: 'webhook delivery attempts',
-    table: WEBHOOK_ATTEMPTS_TABLE,
-    condition: `${WEBHOOK_ATTEMPTS_TIME_COLUMN} < $1`,
+  // Finished deliveries of events past retention go before their events (the reference has no cascade); their
+  // attempts go with them by cascade. A pending delivery is still owed to its endpoint and keeps its event.
+  finishedDeliveries: {
+    name: 'finished webhook deliveries',
+    table: 'webhook_deliveries',
+    condition: `status <> 'pending' AND event_id IN (
+      SELECT e.id FROM outbox_events e WHERE e.published_at IS NOT NULL AND e.occurred_at < $1)`,
   },
-  // Only published events: an unpublished one is still owed to its consumers, however old.
-  events: { name: 'outbox events', table: 'outbox_events', condition: `published_at IS NOT NULL AND occurred_at < $1` },
+  webhookAttempts: { name: 'webhook delivery attempts', table: 'webhook_delivery_attempts', condition: `at < $1` },
+  // Only published events: an unpublished one is still owed to its consumers, however old. An event some delivery
+  // still references (a pending one) stays until that delivery finishes and is cleaned.
+  events: {
+    name: 'outbox events',
+    table: 'outbox_events',
+    condition: `published_at IS NOT NULL AND occurred_at < $1
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = outbox_events.id)`,
+  },
   // The rollups' memory of counted events only has to outlive the events themselves.
   appliedEvents: { name: 'analytics applied events', table: 'analytics_applied_events', condition: `applied_at < $1` },
   gatewayHealthSamples: { name: 'gateway health samples', table: 'gateway_health_samples', condition: `at < $1` },

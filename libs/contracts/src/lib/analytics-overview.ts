@@ -14,7 +14,10 @@ export interface AnalyticsOverview {
   successRateByGateway: SuccessRate<'gateway'>[];
   successRateByMethod: SuccessRate<'method'>[];
   refunds: { currency: string; count: number; amount: number }[];
-  /** Platform revenue; from the ledger once it exists, until then `available: false` and zero. */
+  /**
+   * Platform commission earned per currency, net of refund reversals, from the ledger's capture and refund journals
+   * whose instant falls in an hour counted by the range. `available` is false only where no ledger exists.
+   */
   commission: { available: boolean; amounts: { currency: string; amount: number }[] };
   /** p95 of the latency of the gateway call that decided each payment, from a histogram (upper bucket bound). */
   latency: { p95Ms: number | null; byGateway: { gateway: string; p95Ms: number | null }[] };

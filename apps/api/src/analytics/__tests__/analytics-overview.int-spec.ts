@@ -1,11 +1,12 @@
 import type { AnalyticsOverview } from '@lsp/contracts';
 import { newId } from '@lsp/domain';
-import { Database, applyEventToRollups, type RollupEvent } from '@lsp/persistence';
+import { Database, applyEventToRollups, postCapture, postRefund, sql, type RollupEvent } from '@lsp/persistence';
 import { ApiHarness, expectError } from '../../../test/api-harness';
 
 /**
  * The overview against a small known dataset, fed through the same rollup function the workers' event handler
- * uses. Payments are dated January 2026 so no other suite's rollups share their hours.
+ * uses. Payments are dated January 2026 so no other suite's rollups share their hours. Commission comes from
+ * ledger journals posted by the ledger's own capture and refund postings (default rule: 2 %), dated the same way.
  */
 describe('GET /api/v1/admin/analytics/overview', () => {
   let api: ApiHarness;
@@ -102,6 +103,35 @@ describe('GET /api/v1/admin/analytics/overview', () => {
     expect(counted).toEqual([true, true, true, true, true, true, true, true, true, false, true]);
     // A redelivered event is not counted twice.
     expect(await db.platform((em) => applyEventToRollups(em, captured))).toBe(false);
+
+    const capturedPayment = async (amount: number, at: string, currency = 'INR', merchant = merchantId) => {
+      const id = newId('payment');
+      await db.platform(async (em) => {
+        await sql(
+          em,
+          `INSERT INTO payments (id, merchant_id, amount, currency, method, status) VALUES ($1, $2, $3, $4, 'upi', 'captured')`,
+          [id, merchant, amount, currency],
+        );
+        await postCapture(em, id, new Date(at));
+      });
+      return id;
+    };
+    await capturedPayment(10_000, '2026-01-10T10:20:00Z'); // 200
+    const refunded = await capturedPayment(30_000, '2026-01-10T10:25:00Z'); // 600
+    await capturedPayment(500, '2026-01-10T11:30:00Z', 'USD'); // 10
+    await capturedPayment(1_000, '2026-01-10T10:50:00Z', 'INR', otherMerchantId); // 20
+    await capturedPayment(5_000, '2026-01-12T09:00:00Z'); // 100, another day
+    const refundId = newId('refund');
+    await db.platform(async (em) => {
+      await sql(
+        em,
+        `INSERT INTO refunds (id, payment_id, merchant_id, amount, currency, status)
+         VALUES ($1, $2, $3, 15000, 'INR', 'succeeded')`,
+        [refundId, refunded, merchantId],
+      );
+      // Half the payment back: half its commission (300) is reversed.
+      await postRefund(em, refundId, new Date('2026-01-10T10:45:00Z'));
+    });
   });
   afterAll(() => api.close());
 
@@ -114,7 +144,14 @@ describe('GET /api/v1/admin/analytics/overview', () => {
       to: '2026-01-11T00:00:00.000Z',
       merchantId,
       granularity: 'hour',
-      commission: { available: false, amounts: [] },
+      // INR 200 + 600 − 300 refunded; USD 10. The other merchant's and the 12th's captures are not in it.
+      commission: {
+        available: true,
+        amounts: [
+          { currency: 'INR', amount: 500 },
+          { currency: 'USD', amount: 10 },
+        ],
+      },
     });
     expect(o.totals).toEqual([
       { currency: 'INR', count: 7, volume: 75_000, capturedCount: 4, capturedVolume: 67_000 },
@@ -156,8 +193,10 @@ describe('GET /api/v1/admin/analytics/overview', () => {
     expect(late.body.totals).toEqual([
       { currency: 'USD', count: 1, volume: 500, capturedCount: 1, capturedVolume: 500 },
     ]);
+    expect(late.body.commission.amounts).toEqual([{ currency: 'USD', amount: 10 }]);
     const early = await overview(`?from=2026-01-10T00:00:00Z&to=2026-01-10T11:00:00Z&merchantId=${merchantId}`);
     expect(early.body.totals.map((t) => t.currency)).toEqual(['INR']);
+    expect(early.body.commission.amounts).toEqual([{ currency: 'INR', amount: 500 }]);
 
     const all = await overview(`?${day}`);
     expect(all.body.merchantId).toBeNull();
@@ -169,6 +208,16 @@ describe('GET /api/v1/admin/analytics/overview', () => {
       capturedVolume: 67_123,
     });
     expect(all.body.latency.byGateway.find((g) => g.gateway === 'sbx-a')).toEqual({ gateway: 'sbx-a', p95Ms: 5000 });
+
+    expect(all.body.commission.amounts).toEqual([
+      { currency: 'INR', amount: 520 },
+      { currency: 'USD', amount: 10 },
+    ]);
+    const days = await overview(`?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&merchantId=${merchantId}`);
+    expect(days.body.commission.amounts).toEqual([
+      { currency: 'INR', amount: 600 },
+      { currency: 'USD', amount: 10 },
+    ]);
 
     const other = await overview(`?${day}&merchantId=${otherMerchantId}`);
     expect(other.body.successRateByGateway).toEqual([{ gateway: 'sbx-a', captured: 1, failed: 0, successRate: 1 }]);
@@ -219,6 +268,7 @@ describe('GET /api/v1/admin/analytics/overview', () => {
       refunds: [],
       series: [],
       latency: { p95Ms: null, byGateway: [] },
+      commission: { available: true, amounts: [] },
     });
   });
 

@@ -8,6 +8,7 @@ import { OperationsMonitoring1764190000000 } from './1764190000000-operations-mo
 import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-retention-analytics';
 import { Ledger1764170000000 } from './1764170000000-ledger';
 import { Settlements1764175000000 } from './1764175000000-settlements';
+import { RetentionWebhookDeliveries1764199000000 } from './1764199000000-retention-webhook-deliveries';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AlertsRetentionAnalytics1764195000000,
   Ledger1764170000000,
   Settlements1764175000000,
+  RetentionWebhookDeliveries1764199000000,
 ];

@@ -7,7 +7,7 @@ import { type ApiError, toApiError } from '../../core/errors/api-error';
 import { formatMinorUnits } from '../../shared/format/money';
 import { MoneyPipe } from '../../shared/format/money.pipe';
 import { formatCount, formatMs, formatPercent } from '../../shared/format/ops-format';
-import { LineChart } from '../../shared/ui/charts/line-chart';
+import { LineChart } from '../../shared/ui/line-chart';
 import { PageState } from '../../shared/ui/page-state';
 import { AnalyticsApiService, type OverviewQuery } from './analytics-api.service';
 import {

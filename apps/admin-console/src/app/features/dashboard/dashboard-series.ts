@@ -1,5 +1,5 @@
 import type { AnalyticsOverview } from '@lsp/contracts';
-import type { ChartSeries } from '../../shared/ui/charts/line-chart-config';
+import type { ChartSeries } from '../../shared/ui/line-chart-config';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -20,16 +20,6 @@ export interface GatewayHealthStreamData {
   checkedAt: string;
 }
 
-/** The SSE `data:` of operations streams: the whole published message (libs/queues `StreamMessage`). */
-export interface OperationsStreamMessage<T> {
-  id: string;
-  stream: string;
-  type: string;
-  at: string;
-  merchantId: string | null;
-  data: T;
-}
-
 /** One row of `GET /admin/gateways/:id/health/history`. */
 export interface GatewayHealthSample {
   at: string;

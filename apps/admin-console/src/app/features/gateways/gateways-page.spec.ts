@@ -171,6 +171,18 @@ describe('GatewaysPage', () => {
     expect(inRow('gw_b', 'gateway-health-status')?.textContent).toContain('degraded');
   });
 
+  it('reloads the list when a resume reports the stream truncated, since updates were missed', async () => {
+    await renderWith(['sre'], [primary(), secondary()]);
+    const source = FakeEventSource.instances[0];
+    source?.onopen?.(new Event('open'));
+    source?.emit('stream.truncated', '', { id: '', stream: 'gateway-health', type: 'stream.truncated', data: {} });
+    await settle();
+    backend.expectOne(LIST).flush(list([{ ...primary(), health: { ...primary().health, status: 'down' } }]));
+    await settle();
+    expect(order()).toEqual(['gw_a']);
+    expect(inRow('gw_a', 'gateway-health-status')?.textContent).toContain('down');
+  });
+
   it('falls back to polling GET /health while the stream is not connected', async () => {
     await render(['sre'], 20);
     backend.expectOne(TICKET).flush({ ticket: 'tkt_1', expiresIn: 60 });

@@ -5,7 +5,8 @@ import type { CreatedGateway, GatewayTestResult, GatewayView } from '@lsp/contra
 import { EMPTY, Subject, catchError, exhaustMap, filter, finalize, interval, switchMap, tap } from 'rxjs';
 import { AuthService } from '../../core/auth/auth.service';
 import { type ApiError, toApiError } from '../../core/errors/api-error';
-import { SseService, type StreamMessage, type StreamState } from '../../core/live/sse.service';
+import { type OperationsUpdate, operationsStream } from '../../core/live/operations-stream';
+import { SseService, type StreamState } from '../../core/live/sse.service';
 import { NotificationService } from '../../core/notifications/notification.service';
 import { formatLatency, formatPercent } from '../../shared/format/metrics';
 import { ConfirmDialog } from '../../shared/ui/confirm-dialog';
@@ -23,7 +24,7 @@ import {
   isGatewayHealthData,
 } from './gateway-health-live';
 import { nextPriority, reorderGateways } from './gateway-priority';
-import type { GatewayHealthStreamData, LiveHealth, OperationsStreamMessage } from './gateway-types';
+import type { GatewayHealthStreamData, LiveHealth } from './gateway-types';
 import { GatewaysApiService } from './gateways-api.service';
 
 const LIVE_LABELS: Record<StreamState, string> = {
@@ -117,10 +118,9 @@ export class GatewaysPage {
       .subscribe();
     this.load();
 
-    inject(SseService)
-      .connect<OperationsStreamMessage<GatewayHealthStreamData>>('gateway-health', [GATEWAY_HEALTH_EVENT])
+    operationsStream<GatewayHealthStreamData>(inject(SseService), 'gateway-health', [GATEWAY_HEALTH_EVENT])
       .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe((message) => this.onLive(message));
+      .subscribe((update) => this.onLive(update));
 
     // The fallback: only while the stream is not delivering.
     interval(inject(HEALTH_POLL_INTERVAL_MS))
@@ -331,12 +331,17 @@ export class GatewaysPage {
     this.gateways.update((list) => list.map((g) => (g.id === updated.id ? updated : g)));
   }
 
-  private onLive(message: StreamMessage<OperationsStreamMessage<GatewayHealthStreamData>>): void {
-    if (message.kind === 'state') {
-      this.liveState.set(message.state);
+  private onLive(update: OperationsUpdate<GatewayHealthStreamData>): void {
+    if (update.kind === 'state') {
+      this.liveState.set(update.state);
       return;
     }
-    const data = message.data?.data;
+    if (update.kind === 'truncated') {
+      // The resume missed updates: the health shown may be stale, so read it all again.
+      this.load();
+      return;
+    }
+    const data = update.message.data;
     if (!isGatewayHealthData(data)) {
       return;
     }

@@ -7,7 +7,7 @@ import { type ApiError, toApiError } from '../../core/errors/api-error';
 import { operationsStream } from '../../core/live/operations-stream';
 import { SseService, type StreamState } from '../../core/live/sse.service';
 import { formatAge, formatBytes, formatCount, formatMs, formatPercent } from '../../shared/format/ops-format';
-import { LineChart } from '../../shared/ui/charts/line-chart';
+import { LineChart } from '../../shared/ui/line-chart';
 import { LiveIndicator } from '../../shared/ui/live-indicator';
 import { OpsBadge } from '../../shared/ui/ops-badge';
 import { PageState } from '../../shared/ui/page-state';

@@ -5,7 +5,7 @@ import type {
   QueueStatsResponse,
   WorkerView,
 } from '@lsp/contracts';
-import type { ChartSeries } from '../../shared/ui/charts/line-chart-config';
+import type { ChartSeries } from '../../shared/ui/line-chart-config';
 import type { QueueCountsNow } from '../queues/queue-live';
 import { queueDepth } from '../queues/queue-live';
 

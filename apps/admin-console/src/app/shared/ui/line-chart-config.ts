@@ -21,11 +21,25 @@ export interface LineChartOptions {
   /** The time window shown, so a sparse series still sits where it belongs in it. */
   xMin?: number;
   xMax?: number;
+  /** Where the x ticks go (e.g. bucket starts); chart.js's own "nice" numbers of milliseconds otherwise. */
+  xTicks?: readonly number[];
 }
 
 export type LineChartConfig = ChartConfiguration<'line', ChartPoint[]>;
 
-const PALETTE = ['#1d5bd8', '#c62828', '#1b7f43', '#8a5a00', '#6a1b9a'];
+// Ten distinct hues: one line per queue must stay tellable apart.
+const PALETTE = [
+  '#1d5bd8',
+  '#c62828',
+  '#1b7f43',
+  '#8a5a00',
+  '#6a1b9a',
+  '#00838f',
+  '#d84315',
+  '#5d4037',
+  '#ad1457',
+  '#546e7a',
+];
 
 /** The chart.js configuration for time series: a linear x axis of epoch ms, so no date adapter is needed. */
 export function lineChartConfig(series: readonly ChartSeries[], options: LineChartOptions): LineChartConfig {
@@ -57,9 +71,16 @@ export function lineChartConfig(series: readonly ChartSeries[], options: LineCha
       scales: {
         x: {
           type: 'linear',
-          min: options.xMin,
+          min: options.xMin ?? options.xTicks?.[0],
           max: options.xMax,
           ticks: { maxTicksLimit: 6, callback: (value) => options.formatX(Number(value)) },
+          ...(options.xTicks
+            ? {
+                afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+                  axis.ticks = (options.xTicks ?? []).map((value) => ({ value }));
+                },
+              }
+            : {}),
         },
         y: {
           type: 'linear',

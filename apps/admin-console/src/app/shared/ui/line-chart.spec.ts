@@ -38,6 +38,27 @@ describe('lineChartConfig', () => {
     expect(y.callback(0.5)).toBe('50%');
     expect(x.callback(Date.UTC(2026, 10, 26, 10, 5))).toBe('10:05');
   });
+
+  it('puts the x ticks where asked, starting the axis at the first, and keeps the chosen window otherwise', () => {
+    const ticks = [Date.UTC(2026, 10, 26, 10, 0), Date.UTC(2026, 10, 26, 11, 0)];
+    const format = { formatY: String, formatX: String };
+    const x = lineChartConfig(series, { ...format, xTicks: ticks }).options?.scales?.['x'] as unknown as {
+      min?: number;
+      afterBuildTicks: (axis: { ticks: { value: number }[] }) => void;
+    };
+    const axis = { ticks: [{ value: 1 }] };
+    x.afterBuildTicks(axis);
+    expect(axis.ticks).toEqual(ticks.map((value) => ({ value })));
+    expect(x.min).toBe(ticks[0]);
+    const windowed = lineChartConfig(series, { ...format, xMin: 5, xMax: 9 }).options?.scales?.['x'];
+    expect([windowed?.min, windowed?.max, 'afterBuildTicks' in (windowed ?? {})]).toEqual([5, 9, false]);
+  });
+
+  it('gives up to ten lines distinct palette colours', () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ label: `q${i}`, points: [] }));
+    const colours = lineChartConfig(many, { formatY: String, formatX: String }).data.datasets.map((d) => d.borderColor);
+    expect(new Set(colours).size).toBe(10);
+  });
 });
 
 describe('summarizeSeries', () => {

@@ -96,6 +96,7 @@ export class LineChart {
   readonly yMax = input<number | undefined>(undefined);
   readonly xMin = input<number | undefined>(undefined);
   readonly xMax = input<number | undefined>(undefined);
+  readonly xTicks = input<readonly number[] | undefined>(undefined);
   readonly height = input(200);
   readonly testId = input('line-chart');
 
@@ -111,6 +112,7 @@ export class LineChart {
       yMax: this.yMax(),
       xMin: this.xMin(),
       xMax: this.xMax(),
+      xTicks: this.xTicks(),
     }),
   );
   protected readonly summary = computed(() => summarizeSeries(this.series(), this.formatY()));

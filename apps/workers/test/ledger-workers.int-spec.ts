@@ -114,7 +114,7 @@ describe('ledger workers', () => {
     const again = await eventsQueue.add('payment.captured', original.data, { jobId: `${original.id as string}-again` });
     await eventually(async () => ((await again.getState()) === 'completed' ? true : undefined));
     expect((await eventsQueue.getJob(again.id as string))?.returnvalue).toEqual({
-      handled: ['transactions-stream', 'ledger-postings'],
+      handled: expect.arrayContaining(['transactions-stream', 'ledger-postings']),
     });
     expect(await journals(payment)).toEqual([
       { type: 'capture', reference: `capture:${payment}` },

@@ -42,6 +42,7 @@ export class GatewayJobs implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
+    // With Redis unreachable, BullMQ's QUIT rejects; shutting down must still finish.
+    await this.queue.close().catch(() => undefined);
   }
 }

@@ -25,7 +25,8 @@ export class WebhookDeliveryQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
+    // With Redis unreachable, BullMQ's QUIT rejects; shutting down must still finish.
+    await this.queue.close().catch(() => undefined);
   }
 
   async attemptNow(merchantId: string, deliveries: { id: string; attempt_count: number }[]): Promise<void> {

@@ -36,6 +36,11 @@ export const appRoutes: Route[] = [
         canMatch: [roleGuard(PERMISSIONS.viewAuditLog)],
         loadChildren: () => import('./features/audit/audit.routes').then((m) => m.AUDIT_ROUTES),
       },
+      {
+        path: ROUTE_PATHS.developer,
+        canMatch: [roleGuard(PERMISSIONS.viewDeveloper)],
+        loadChildren: () => import('./features/developer/developer.routes').then((m) => m.DEVELOPER_ROUTES),
+      },
     ],
   },
   { path: '**', redirectTo: '' },

@@ -8,6 +8,7 @@ export const ROUTE_PATHS = {
   merchants: 'merchants',
   auditLog: 'audit-log',
   transactions: 'transactions',
+  developer: 'developer',
 } as const;
 
 export const ROUTE_URLS = {
@@ -16,6 +17,7 @@ export const ROUTE_URLS = {
   merchants: '/merchants',
   auditLog: '/audit-log',
   transactions: '/transactions',
+  developer: '/developer',
 } as const;
 
 /** Only same-app absolute paths are accepted as a post-login destination (no open redirects). */

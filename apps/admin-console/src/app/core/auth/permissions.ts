@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   viewAllMerchantsPayments: ['admin', 'finance', 'sre'],
   /** `sre` investigates payments but does not move money. */
   refundPayments: ['admin', 'finance', 'merchant'],
+  /** Developer area: a merchant's own; admins and `sre` pick any merchant (the API lets `sre` only read). */
+  viewDeveloper: ['admin', 'sre', 'merchant'],
+  manageWebhooks: ['admin', 'merchant'],
+  revokeApiKeys: ['admin', 'merchant'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -40,4 +40,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
     testId: 'nav-audit-log',
     exact: false,
   },
+  {
+    label: 'Developers',
+    url: ROUTE_URLS.developer,
+    permission: 'viewDeveloper',
+    testId: 'nav-developer',
+    exact: false,
+  },
 ];

@@ -15,6 +15,10 @@ const TONES: Record<string, string> = {
   failed_retryable: 'warning',
   partially_refunded: 'info',
   refunded: 'info',
+  // Webhook endpoints and API keys
+  enabled: 'success',
+  disabled: 'danger',
+  revoked: 'danger',
 };
 
 /** A status as a coloured pill; `partially_refunded` reads "partially refunded". */

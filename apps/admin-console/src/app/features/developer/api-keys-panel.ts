@@ -94,10 +94,10 @@ import { graceNote } from './grace-note';
                   </td>
                   <td>{{ key.mode }}</td>
                   <td data-testid="api-key-status"><app-status-badge [status]="key.status" /></td>
-                  <td class="nowrap">{{ key.createdAt | date: 'medium' }}</td>
-                  <td class="nowrap">{{ key.lastUsedAt ? (key.lastUsedAt | date: 'medium') : 'Never' }}</td>
+                  <td class="nowrap">{{ key.createdAt | date: 'short' }}</td>
+                  <td class="nowrap">{{ key.lastUsedAt ? (key.lastUsedAt | date: 'short') : 'Never' }}</td>
                   <td class="nowrap" data-testid="api-key-expires">
-                    {{ key.expiresAt ? (key.expiresAt | date: 'medium') : '—' }}
+                    {{ key.expiresAt ? (key.expiresAt | date: 'short') : '—' }}
                   </td>
                   @if (canRevoke()) {
                     <td class="actions">

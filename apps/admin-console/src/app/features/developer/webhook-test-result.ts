@@ -16,7 +16,7 @@ import type { WebhookTestResult } from '@lsp/contracts';
     >
       <p>
         <strong data-testid="endpoint-test-outcome">{{ result().ok ? 'Delivered' : 'Failed' }}</strong>
-        · <code>{{ result().eventType }}</code> <code>{{ result().eventId }}</code> · status
+        · <code>{{ result().eventType }}</code> · <code>{{ result().eventId }}</code> · status
         <strong data-testid="endpoint-test-status">{{ result().status ?? 'none' }}</strong>
         · <span data-testid="endpoint-test-latency">{{ result().latencyMs }} ms</span>
         @if (result().errorClass) {

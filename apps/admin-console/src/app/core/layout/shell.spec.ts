@@ -25,10 +25,10 @@ async function renderShellAs(roles: Role[]) {
 
 describe('Shell navigation', () => {
   it.each<[Role, string[]]>([
-    ['admin', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log']],
+    ['admin', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log', 'nav-developer']],
     ['finance', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log']],
-    ['sre', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log']],
-    ['merchant', ['nav-home', 'nav-transactions']],
+    ['sre', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log', 'nav-developer']],
+    ['merchant', ['nav-home', 'nav-transactions', 'nav-developer']],
   ])('shows %s only the entries its role may open', async (role, expected) => {
     const { navIds } = await renderShellAs([role]);
     expect(navIds).toEqual(expected);

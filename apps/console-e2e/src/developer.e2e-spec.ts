@@ -229,4 +229,44 @@ describe('developer area', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('lets an admin pick a merchant, see its keys and endpoints, and disable an endpoint', async () => {
+    const { merchant, apiKey } = await merchantWithUser();
+    const admin = { email: `admin-dev-${uniqueSuffix()}@e2e.test`, password: strongPassword() };
+    await createUser(token, { ...admin, roles: ['admin'] });
+    const response = await fetch(`${e2eEnv().baseUrl}/api/v1/webhook-endpoints`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey.secret}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: `${receiver.url}/admin`, events: ['refund.succeeded'] }),
+    });
+    expect(response.status).toBe(201);
+    const endpoint = (await response.json()) as { id: string };
+
+    const { context, page, pageErrors } = await openConsole(browser);
+    await signIn(page, admin.email, admin.password);
+    await page.getByTestId('nav-developer').click();
+    await page.getByTestId('developer-pick-merchant').waitFor();
+    await page.getByTestId('developer-merchant').selectOption(merchant.id);
+    await keyRow(page, apiKey.id).waitFor();
+    // Regeneration and usage belong to the merchant's own users.
+    expect(await page.getByTestId('api-key-regenerate').count()).toBe(0);
+    expect(await page.getByTestId('developer-tab-usage').count()).toBe(0);
+
+    await page.getByTestId('developer-tab-webhooks').click();
+    const row = page.locator(`[data-testid="endpoint-row"][data-endpoint-id="${endpoint.id}"]`);
+    await row.waitFor();
+    await row.getByTestId('endpoint-disable').click();
+    await page.getByTestId('confirm-accept').click();
+    await row.getByTestId('endpoint-status').filter({ hasText: 'disabled by you' }).waitFor();
+    await snap(page, 'd7-admin-endpoint-disabled');
+    expect(page.url()).toContain(`merchantId=${merchant.id}`);
+
+    const check = await fetch(`${e2eEnv().baseUrl}/api/v1/webhook-endpoints/${endpoint.id}`, {
+      headers: { Authorization: `Bearer ${apiKey.secret}` },
+    });
+    expect(((await check.json()) as { status: string }).status).toBe('disabled');
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });

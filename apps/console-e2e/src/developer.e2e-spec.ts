@@ -230,7 +230,7 @@ describe('developer area', () => {
     await context.close();
   });
 
-  it('lets an admin pick a merchant, see its keys and endpoints, and disable an endpoint', async () => {
+  it('lets an admin pick a merchant, see its keys, usage and endpoints, and disable an endpoint', async () => {
     const { merchant, apiKey } = await merchantWithUser();
     const admin = { email: `admin-dev-${uniqueSuffix()}@e2e.test`, password: strongPassword() };
     await createUser(token, { ...admin, roles: ['admin'] });
@@ -248,9 +248,13 @@ describe('developer area', () => {
     await page.getByTestId('developer-pick-merchant').waitFor();
     await page.getByTestId('developer-merchant').selectOption(merchant.id);
     await keyRow(page, apiKey.id).waitFor();
-    // Regeneration and usage belong to the merchant's own users.
+    // Regeneration belongs to the merchant's own users.
     expect(await page.getByTestId('api-key-regenerate').count()).toBe(0);
-    expect(await page.getByTestId('developer-tab-usage').count()).toBe(0);
+    await page.getByTestId('developer-tab-usage').click();
+    await page.getByTestId('usage-summary').waitFor();
+    await page.getByTestId('usage-calls-chart').waitFor();
+    expect((await page.getByTestId('usage-total').textContent())?.trim()).toMatch(/^\d+$/);
+    await snap(page, 'd7-admin-usage');
 
     await page.getByTestId('developer-tab-webhooks').click();
     const row = page.locator(`[data-testid="endpoint-row"][data-endpoint-id="${endpoint.id}"]`);
@@ -258,7 +262,7 @@ describe('developer area', () => {
     await row.getByTestId('endpoint-disable').click();
     await page.getByTestId('confirm-accept').click();
     await row.getByTestId('endpoint-status').filter({ hasText: 'disabled by you' }).waitFor();
-    await snap(page, 'd7-admin-endpoint-disabled');
+    await snap(page, 'd8-admin-endpoint-disabled');
     expect(page.url()).toContain(`merchantId=${merchant.id}`);
 
     const check = await fetch(`${e2eEnv().baseUrl}/api/v1/webhook-endpoints/${endpoint.id}`, {

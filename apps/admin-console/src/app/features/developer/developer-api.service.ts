@@ -145,9 +145,11 @@ export class DeveloperApiService {
     );
   }
 
-  /** Merchant users only (API.md §9). */
-  usage(from: string, to: string): Observable<ApiUsageView> {
-    return this.http.get<ApiUsageView>(`${this.base}/merchant/usage`, {
+  usage(scope: DeveloperScope, from: string, to: string): Observable<ApiUsageView> {
+    const url = scope.merchantId
+      ? `${this.base}/admin/merchants/${encodeURIComponent(scope.merchantId)}/usage`
+      : `${this.base}/merchant/usage`;
+    return this.http.get<ApiUsageView>(url, {
       params: toHttpParams({ from, to }),
       context: silentErrors(),
     });

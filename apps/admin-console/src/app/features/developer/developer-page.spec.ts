@@ -7,6 +7,7 @@ import { BehaviorSubject } from 'rxjs';
 import { storeSession } from '../../../testing/session';
 import { authInterceptor } from '../../core/auth/auth.interceptor';
 import { errorInterceptor } from '../../core/errors/error.interceptor';
+import { CHART_FACTORY } from '../../shared/ui/line-chart';
 import { DeveloperPage } from './developer-page';
 
 const MERCHANT = 'mer_01JZ0000000000000000000000';
@@ -44,6 +45,8 @@ describe('DeveloperPage', () => {
         provideRouter([]),
         provideHttpClient(withInterceptors([errorInterceptor, authInterceptor])),
         provideHttpClientTesting(),
+        // jsdom has no canvas.
+        { provide: CHART_FACTORY, useValue: () => ({ update: () => undefined, destroy: () => undefined }) },
         { provide: ActivatedRoute, useValue: { queryParamMap: new BehaviorSubject(convertToParamMap(params)) } },
       ],
     });
@@ -93,15 +96,14 @@ describe('DeveloperPage', () => {
     expect(byTestId('one-time-secret')).toBeNull();
   });
 
-  it('lets staff act only once a merchant is picked, through the admin and ?merchantId= routes, without usage', async () => {
+  it('lets staff act only once a merchant is picked, through the admin and ?merchantId= routes, usage included', async () => {
     await render(['admin'], { merchantId: MERCHANT });
     backend.expectOne('/api/v1/admin/merchants?limit=100').flush(list([]));
     backend.expectOne(`/api/v1/admin/merchants/${MERCHANT}/api-keys`).flush(list([key('key_abc1')]));
     await settle();
     expect(allByTestId('api-key-row')).toHaveLength(1);
-    // Regeneration is the merchant's own console users' (API.md §9); usage likewise.
+    // Regeneration is the merchant's own console users' (API.md §9).
     expect(byTestId('api-key-regenerate')).toBeNull();
-    expect(byTestId('developer-tab-usage')).toBeNull();
 
     byTestId('developer-tab-webhooks')?.click();
     await settle();
@@ -109,6 +111,25 @@ describe('DeveloperPage', () => {
     await settle();
     expect(byTestId('endpoint-create-open')).not.toBeNull();
     expect(byTestId('endpoint-test')).toBeNull();
+
+    byTestId('developer-tab-usage')?.click();
+    await settle();
+    const usage = backend.expectOne((r) => r.url === `/api/v1/admin/merchants/${MERCHANT}/usage`);
+    expect(usage.request.params.get('from')).toMatch(/T00:00:00.000Z$/);
+    usage.flush({
+      object: 'api_usage',
+      merchantId: MERCHANT,
+      from: '2026-10-28',
+      to: '2026-11-26',
+      totalCalls: 42,
+      p95LatencyMs: 30,
+      byStatusClass: { '2xx': 40, '4xx': 2 },
+      days: [{ day: '2026-11-25', calls: 42, p95LatencyMs: 30, byStatusClass: { '2xx': 40, '4xx': 2 } }],
+      routes: [{ route: 'POST /api/v1/payments', calls: 42, p95LatencyMs: 30, byStatusClass: { '2xx': 40, '4xx': 2 } }],
+    });
+    await settle();
+    expect(byTestId('usage-total')?.textContent).toBe('42');
+    expect(allByTestId('usage-route-row')).toHaveLength(1);
   });
 
   it('asks staff to pick a merchant before loading anything', async () => {

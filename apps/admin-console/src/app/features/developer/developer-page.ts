@@ -24,8 +24,8 @@ const MERCHANT_ID = /^mer_[0-9A-Z]{26}$/;
 
 /**
  * The developer area. A merchant user sees its own merchant; staff pick a merchant (kept in `?merchantId=` so a
- * link opens the same view) and see what the admin routes allow them: keys, endpoints and events, not the
- * merchant-only usage and test routes.
+ * link opens the same view) and see what the admin routes allow them: keys, endpoints, events and usage — not
+ * regeneration or the test event, which API.md §9 keeps for the merchant's own users.
  */
 @Component({
   selector: 'app-developer-page',
@@ -57,7 +57,7 @@ const MERCHANT_ID = /^mer_[0-9A-Z]{26}$/;
 
     @if (scope(); as current) {
       <nav class="tabs" role="tablist" aria-label="Developer sections">
-        @for (tab of tabs(); track tab) {
+        @for (tab of tabs; track tab) {
           <button
             type="button"
             role="tab"
@@ -86,7 +86,7 @@ const MERCHANT_ID = /^mer_[0-9A-Z]{26}$/;
           <app-event-log-panel [scope]="current" [canRedeliver]="canManageWebhooks()" />
         }
         @case ('usage') {
-          <app-usage-panel />
+          <app-usage-panel [scope]="current" />
         }
       }
     } @else {
@@ -126,8 +126,7 @@ export class DeveloperPage {
   protected readonly isStaff = computed(() => !this.isMerchantUser());
   protected readonly canManageWebhooks = computed(() => this.auth.can('manageWebhooks'));
   protected readonly canRevokeKeys = computed(() => this.auth.can('revokeApiKeys'));
-  /** Usage and the test event are merchant routes (API.md §9): staff have no view of them. */
-  protected readonly tabs = computed(() => DEVELOPER_TABS.filter((tab) => tab !== 'usage' || this.isMerchantUser()));
+  protected readonly tabs = DEVELOPER_TABS;
 
   protected readonly merchants = signal<MerchantView[]>([]);
   protected readonly pickedMerchantId = signal<string | null>(null);

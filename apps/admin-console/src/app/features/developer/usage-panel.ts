@@ -1,12 +1,22 @@
 import { DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { ApiUsageView } from '@lsp/contracts';
 import { finalize } from 'rxjs';
 import { type ApiError, toApiError } from '../../core/errors/api-error';
 import { LineChart } from '../../shared/ui/line-chart';
 import { PageState } from '../../shared/ui/page-state';
-import { DeveloperApiService } from './developer-api.service';
+import { DeveloperApiService, type DeveloperScope } from './developer-api.service';
 import { usageCharts } from './usage-series';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +37,7 @@ const formatMs = (value: number) => `${Math.round(value)} ms`;
       <header class="page-header">
         <div>
           <h2 class="card-title">API usage</h2>
-          <p class="page-subtitle">Calls made with your API keys, per UTC day.</p>
+          <p class="page-subtitle">Calls made with the merchant's API keys, per UTC day.</p>
         </div>
         <div class="field field-inline">
           <label for="usage-range">Range</label>
@@ -129,6 +139,8 @@ export class UsagePanel {
   private readonly api = inject(DeveloperApiService);
   private readonly destroyRef = inject(DestroyRef);
 
+  readonly scope = input.required<DeveloperScope>();
+
   protected readonly ranges = RANGES;
   protected readonly formatDay = formatDay;
   protected readonly formatCount = formatCount;
@@ -146,7 +158,10 @@ export class UsagePanel {
   );
 
   constructor() {
-    this.load();
+    effect(() => {
+      this.scope();
+      untracked(() => this.load());
+    });
   }
 
   protected setRange(value: string): void {
@@ -169,7 +184,7 @@ export class UsagePanel {
     this.loading.set(true);
     this.error.set(null);
     this.api
-      .usage(from.toISOString(), to.toISOString())
+      .usage(this.scope(), from.toISOString(), to.toISOString())
       .pipe(
         finalize(() => this.loading.set(false)),
         takeUntilDestroyed(this.destroyRef),

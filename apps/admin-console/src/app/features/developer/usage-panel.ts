@@ -25,7 +25,9 @@ const RANGES = [7, 30, 90] as const;
 const formatDay = (epochMs: number) =>
   new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(epochMs));
 const formatCount = (value: number) => new Intl.NumberFormat().format(value);
-const formatMs = (value: number) => `${Math.round(value)} ms`;
+// An empty chart's axis has fractional ticks; rounding them all to whole ms would repeat labels.
+const formatMs = (value: number) =>
+  `${new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }).format(value)} ms`;
 
 /** API usage over time (API-key calls, about 15 s behind): calls per day, status classes, p95 latency, routes. */
 @Component({

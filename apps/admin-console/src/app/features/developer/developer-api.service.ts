@@ -114,6 +114,15 @@ export class DeveloperApiService {
     });
   }
 
+  /** Every delivery to the endpoint that failed, of events created since `since`, gets a new attempt now. */
+  redeliverFailed(scope: DeveloperScope, endpointId: string, since: string): Observable<RedeliveryResult> {
+    return this.http.post<RedeliveryResult>(
+      `${this.base}/webhook-endpoints/${encodeURIComponent(endpointId)}/redeliver-failed`,
+      { since },
+      { params: toHttpParams({ merchantId: scope.merchantId }) },
+    );
+  }
+
   /** Merchant users only (API.md §9); the result is shown in place, failures included. */
   sendTestEvent(endpointId: string, eventType?: string): Observable<WebhookTestResult> {
     return this.http.post<WebhookTestResult>(

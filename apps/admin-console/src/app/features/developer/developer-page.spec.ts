@@ -200,5 +200,18 @@ describe('DeveloperPage', () => {
     await settle();
     expect(byTestId<HTMLInputElement>('one-time-secret-value')?.value).toBe('whsec_abc');
     expect(allByTestId('endpoint-row')).toHaveLength(1);
+
+    byTestId('endpoint-redeliver-failed-open')?.click();
+    await settle();
+    const since = byTestId<HTMLInputElement>('endpoint-redeliver-failed-since');
+    if (!since) throw new Error('no since field');
+    since.value = '2026-11-25T09:30';
+    byTestId<HTMLFormElement>('endpoint-redeliver-failed')?.dispatchEvent(new Event('submit'));
+    await settle();
+    const replay = backend.expectOne('/api/v1/webhook-endpoints/whe_1/redeliver-failed');
+    expect(replay.request.body).toEqual({ since: new Date(2026, 10, 25, 9, 30).toISOString() });
+    replay.flush({ object: 'redelivery', redelivered: 3, skipped: 0 });
+    await settle();
+    expect(byTestId('endpoint-redeliver-failed')).toBeNull();
   });
 });

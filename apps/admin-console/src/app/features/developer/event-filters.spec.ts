@@ -1,4 +1,4 @@
-import { localInputToIso } from './event-filters';
+import { localInputToIso, toLocalInput } from './event-filters';
 
 describe('localInputToIso', () => {
   it('reads a datetime-local value in the browser zone and sends it as a UTC instant', () => {
@@ -9,5 +9,13 @@ describe('localInputToIso', () => {
   it('leaves out an empty or unparseable value', () => {
     expect(localInputToIso('')).toBeUndefined();
     expect(localInputToIso('yesterday-ish')).toBeUndefined();
+  });
+});
+
+describe('toLocalInput', () => {
+  it('writes an instant as the browser-zone wall clock a datetime-local shows, and reads back to the minute', () => {
+    const at = new Date(2026, 0, 5, 7, 9, 42);
+    expect(toLocalInput(at)).toBe('2026-01-05T07:09');
+    expect(localInputToIso(toLocalInput(at))).toBe(new Date(2026, 0, 5, 7, 9).toISOString());
   });
 });

@@ -20,6 +20,7 @@ import { PageState } from '../../shared/ui/page-state';
 import { StatusBadge } from '../../shared/ui/status-badge';
 import { DeveloperApiService, type DeveloperScope } from './developer-api.service';
 import { EndpointForm } from './endpoint-form';
+import { localInputToIso, toLocalInput } from './event-filters';
 import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from './webhook-event-types';
 import { WebhookTestResultView } from './webhook-test-result';
 
@@ -30,6 +31,8 @@ interface ShownSecret {
   secret: string;
   description: string;
 }
+
+const DAY_MS = 86_400_000;
 
 const DISABLED_REASONS: Record<string, string> = {
   manual: 'disabled by you',
@@ -169,6 +172,14 @@ const DISABLED_REASONS: Record<string, string> = {
                       }
                       <button
                         type="button"
+                        class="btn btn-secondary btn-sm"
+                        data-testid="endpoint-redeliver-failed-open"
+                        (click)="openRedeliverFailed(endpoint)"
+                      >
+                        Redeliver failed…
+                      </button>
+                      <button
+                        type="button"
                         class="btn btn-danger-outline btn-sm"
                         data-testid="endpoint-delete"
                         (click)="pending.set({ kind: 'delete', endpoint })"
@@ -178,6 +189,39 @@ const DISABLED_REASONS: Record<string, string> = {
                     }
                   </td>
                 </tr>
+                @if (redeliverFailedFor() === endpoint.id) {
+                  <tr>
+                    <td colspan="5">
+                      <form
+                        class="toolbar"
+                        data-testid="endpoint-redeliver-failed"
+                        (submit)="$event.preventDefault(); redeliverFailed(endpoint, since.value)"
+                      >
+                        <div class="field field-inline">
+                          <label [for]="'since-' + endpoint.id">Failed deliveries of events since</label>
+                          <input
+                            #since
+                            type="datetime-local"
+                            [id]="'since-' + endpoint.id"
+                            [value]="defaultSince()"
+                            data-testid="endpoint-redeliver-failed-since"
+                          />
+                        </div>
+                        <button
+                          type="submit"
+                          class="btn btn-primary btn-sm"
+                          [disabled]="busy()"
+                          data-testid="endpoint-redeliver-failed-submit"
+                        >
+                          Redeliver
+                        </button>
+                        <button type="button" class="btn btn-secondary btn-sm" (click)="redeliverFailedFor.set(null)">
+                          Cancel
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                }
                 @if (testResults()[endpoint.id]; as result) {
                   <tr>
                     <td colspan="5"><app-webhook-test-result [result]="result" /></td>
@@ -240,6 +284,8 @@ export class WebhookEndpointsPanel {
   protected readonly secret = signal<ShownSecret | null>(null);
   protected readonly pending = signal<PendingAction | null>(null);
   protected readonly busy = signal(false);
+  protected readonly redeliverFailedFor = signal<string | null>(null);
+  protected readonly defaultSince = signal('');
   protected readonly testType = signal<string>(TEST_EVENT_TYPE);
   protected readonly testing = signal<string | null>(null);
   protected readonly testResults = signal<Record<string, WebhookTestResult>>({});
@@ -281,6 +327,36 @@ export class WebhookEndpointsPanel {
     });
     this.notifications.success('Webhook endpoint created.');
     this.load();
+  }
+
+  protected openRedeliverFailed(endpoint: WebhookEndpointView): void {
+    this.defaultSince.set(toLocalInput(new Date(Date.now() - DAY_MS)));
+    this.redeliverFailedFor.set(endpoint.id);
+  }
+
+  protected redeliverFailed(endpoint: WebhookEndpointView, sinceLocal: string): void {
+    const since = localInputToIso(sinceLocal);
+    if (!since || this.busy()) {
+      return;
+    }
+    this.busy.set(true);
+    this.api
+      .redeliverFailed(this.scope(), endpoint.id, since)
+      .pipe(
+        finalize(() => this.busy.set(false)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: (result) => {
+          this.redeliverFailedFor.set(null);
+          this.notifications.success(
+            result.redelivered === 0
+              ? `No failed deliveries to ${endpoint.url} since then.`
+              : `${result.redelivered} failed deliveries to ${endpoint.url} queued again.`,
+          );
+        },
+        error: () => undefined,
+      });
   }
 
   protected onTestType(event: Event): void {

@@ -44,6 +44,11 @@ describe('GET /api/v1/admin/merchants/:id/usage (the console developer area for 
     });
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await api.request('GET', '/api/docs-json')).body as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/api/v1/admin/merchants/{id}/usage');
+  });
+
   it('refuses merchants, an unknown merchant and a bad range, naming the problem', async () => {
     expectError(
       await api.request('GET', `/api/v1/admin/merchants/${merchantId}/usage`, { token: key }),

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import type { CreateMerchantResponse, TokenPair } from '@lsp/contracts';
 import { type AppConfig, createLogger, loadConfig } from '@lsp/platform';
 import { TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, freePort } from '@lsp/testing';
@@ -18,7 +19,11 @@ export class ApiHarness {
     readonly config: AppConfig,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
+  /** `logDestination` receives the process's log lines (tests that inspect what is logged). */
+  static async start(
+    env: Record<string, string> = {},
+    options: { logDestination?: DestinationStream } = {},
+  ): Promise<ApiHarness> {
     // The port is chosen before boot so gateway callbacks (PUBLIC_BASE_URL) reach this very process.
     const port = await freePort();
     const config = loadConfig({
@@ -27,7 +32,7 @@ export class ApiHarness {
       ...env,
       PORT: String(port),
     });
-    const app = await createApiApp(config, createLogger('api-test', config.logLevel));
+    const app = await createApiApp(config, createLogger('api-test', config.logLevel, options.logDestination));
     await app.listen({ port, host: '127.0.0.1' });
     return new ApiHarness(app, `http://127.0.0.1:${port}`, config);
   }

@@ -25,6 +25,7 @@ import {
   queueRegistration,
   type QueueName,
 } from '@lsp/queues';
+import { ALERTS_RETENTION_PROVIDERS } from './alerts/alerts-retention.providers';
 import { connectRedis } from './core/dependencies';
 import { errorMessage } from './core/error-message';
 import { HealthChecker } from './core/health/health-checker';
@@ -49,8 +50,12 @@ import {
 import { WORKERS_VERSION } from './core/version';
 import { WorkerStats } from './core/worker-stats';
 import { EVENT_HANDLERS, type EventHandler } from './events/event-handler';
+import { gatewayProviders } from './gateways/gateways.providers';
 import { EVENT_HANDLER_TYPES } from './events/event-handlers';
 import { OutboxRelay, type OutboxRelayOptions, createEventsQueue } from './outbox/outbox-relay.service';
+import { MonitoredQueues } from './monitoring/monitored-queues';
+import { WorkerHealthMonitor } from './monitoring/worker-health-monitor';
+import { workersMetrics } from './core/metrics';
 import type { PaymentWorkerOptions } from './payments/payment-worker-options';
 import { paymentProviders } from './payments/payments.providers';
 import { PROCESSORS } from './processors';
@@ -111,6 +116,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(HealthServer) private readonly health: HealthServer,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(WorkerHealthMonitor) private readonly workerHealth: WorkerHealthMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -129,6 +135,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     const healthPort = await this.health.listen(this.config.workersHealthPort);
     this.relay?.start();
     await this.heartbeat.start();
+    this.workerHealth.start();
     this.logger.info(
       {
         workerId: this.identity.id,
@@ -143,7 +150,7 @@ class WorkersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'workers stopping: finishing running jobs');
     // close() stops fetching and resolves once the jobs in progress have finished; the relay finishes its pass.
-    await Promise.all([this.relay?.stop(), ...this.hosts.map((host) => host.worker.close())]);
+    await Promise.all([this.relay?.stop(), this.workerHealth.stop(), ...this.hosts.map((host) => host.worker.close())]);
     await this.heartbeat.stop();
     await this.health.close();
   }
@@ -203,7 +210,11 @@ export class WorkersModule {
         useFactory: (cfg: AppConfig): Promise<Redis> => connectRedis(cfg, 'workers'),
       },
       WorkerStats,
+      MonitoredQueues,
+      WorkerHealthMonitor,
       ...paymentProviders(options.payments),
+      ...gatewayProviders(),
+      ...ALERTS_RETENTION_PROVIDERS,
       {
         provide: OUTBOX_RELAY,
         inject: [Database, APP_CONFIG, WORKER_IDENTITY, LOGGER],
@@ -233,9 +244,9 @@ export class WorkersModule {
       },
       {
         provide: HealthServer,
-        inject: [Database, REDIS, LOGGER],
-        useFactory: (db: Database, redis: Redis, logger: Logger) =>
-          new HealthServer(new HealthChecker(db, redis), logger),
+        inject: [Database, REDIS, LOGGER, APP_CONFIG],
+        useFactory: (db: Database, redis: Redis, logger: Logger, cfg: AppConfig) =>
+          new HealthServer(new HealthChecker(db, redis), logger, workersMetrics(redis, cfg)),
       },
       ...eventHandlers,
       {

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { Database, recordEvent } from '@lsp/persistence';
 import { type EventEnvelope, bullConnection, bullPrefix, eventJobId, streamChannel } from '@lsp/queues';
 import { eventually } from '@lsp/testing';
+import { PublishTransactionStreamHandler } from '../src/events/publish-transaction-stream.handler';
 import { createMerchant, outboxEvent } from './factories/outbox-event.factory';
 import { bootWorkers, clearPrefix, plainRedis, testConfig } from './helpers';
 
@@ -27,7 +28,11 @@ describe('events fan-out', () => {
     });
     await subscriber.subscribe(streamChannel(config, 'transactions'));
     queue = new Queue('events', { connection: bullConnection(config, 'test'), prefix: bullPrefix(config) });
-    app = await bootWorkers(config, { outboxRelay: { idleDelayMs: 50 } });
+    // The stream handler alone: these events name payments that do not exist, which the ledger would refuse.
+    app = await bootWorkers(config, {
+      outboxRelay: { idleDelayMs: 50 },
+      eventHandlers: [PublishTransactionStreamHandler],
+    });
   });
 
   afterAll(async () => {
@@ -59,7 +64,7 @@ describe('events fan-out', () => {
       // The channel carries exactly the job's validated envelope.
       expect(message).toEqual(job.data);
       expect(message).toMatchObject({ merchantId, data: { object: { object: 'payment' } } });
-      expect(job.returnvalue).toEqual({ handled: ['transactions-stream', 'merchant-webhooks'] });
+      expect(job.returnvalue).toEqual({ handled: ['transactions-stream'] });
       expect(await job.getState()).toBe('completed');
     }
     expect(received.filter((e) => e.id === captured)).toHaveLength(1);

@@ -6,3 +6,7 @@ export * from './lib/payments';
 export * from './lib/streams';
 export * from './lib/gateways';
 export * from './lib/webhooks';
+export * from './lib/operations';
+export * from './lib/alert-manager';
+export * from './lib/analytics-overview';
+export * from './lib/ledger';

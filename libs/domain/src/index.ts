@@ -12,3 +12,6 @@ export * from './lib/refund-state';
 export * from './lib/refund-amounts';
 export * from './lib/attempt-outcome';
 export * from './lib/payment-events';
+export * from './lib/gateway-health';
+export * from './lib/circuit-breaker';
+export * from './lib/ledger';

@@ -35,6 +35,13 @@ export { sandboxScenario, type SandboxScenario } from './lib/sandbox/sandbox-sce
 export { renderSandboxCheckoutPage, type SandboxCheckoutDetails } from './lib/sandbox/sandbox-checkout-page';
 export { RAZORPAY_DEFAULT_BASE_URL, RazorpayAdapter, parseRazorpayWebhook } from './lib/razorpay/razorpay-adapter';
 export {
+  RAZORPAY_CHECKOUT_CSP,
+  RAZORPAY_CHECKOUT_SCRIPT,
+  RAZORPAY_CHECKOUT_SCRIPT_BODY,
+  renderRazorpayCheckoutPage,
+  type RazorpayCheckoutDetails,
+} from './lib/razorpay/razorpay-checkout-page';
+export {
   RAZORPAY_EVENT_ID_HEADER,
   RAZORPAY_IDEMPOTENCY_HEADER,
   RAZORPAY_SIGNATURE_HEADER,

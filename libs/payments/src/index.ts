@@ -6,3 +6,6 @@ export * from './lib/payments.repository';
 export * from './lib/processor-options';
 export * from './lib/refund-processor';
 export * from './lib/routing';
+export * from './lib/gateway-circuit';
+export * from './lib/gateway-probe';
+export * from './lib/gateway-cache-invalidation';

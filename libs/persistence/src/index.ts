@@ -7,3 +7,5 @@ export * from './lib/alerts';
 export * from './lib/prepare-database';
 export * from './lib/outbox';
 export * from './lib/outbox-relay';
+export * from './lib/analytics-rollups';
+export * from './lib/ledger';

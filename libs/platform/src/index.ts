@@ -5,3 +5,4 @@ export * from './lib/redis';
 export * from './lib/request-context';
 export * from './lib/passwords';
 export * from './lib/secret-box';
+export * from './lib/system-status-gauges';

@@ -7,3 +7,5 @@ export * from './lib/heartbeat';
 export * from './lib/producer';
 export * from './lib/streams';
 export * from './lib/webhook-jobs';
+export * from './lib/operations';
+export * from './lib/alerts-retention-jobs';

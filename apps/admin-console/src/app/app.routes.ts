@@ -32,9 +32,39 @@ export const appRoutes: Route[] = [
         loadChildren: () => import('./features/merchants/merchants.routes').then((m) => m.MERCHANTS_ROUTES),
       },
       {
+        path: ROUTE_PATHS.gateways,
+        canMatch: [roleGuard(PERMISSIONS.viewGateways)],
+        loadChildren: () => import('./features/gateways/gateways.routes').then((m) => m.GATEWAYS_ROUTES),
+      },
+      {
         path: ROUTE_PATHS.auditLog,
         canMatch: [roleGuard(PERMISSIONS.viewAuditLog)],
         loadChildren: () => import('./features/audit/audit.routes').then((m) => m.AUDIT_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.dashboard,
+        canMatch: [roleGuard(PERMISSIONS.viewDashboard)],
+        loadChildren: () => import('./features/dashboard/dashboard.routes').then((m) => m.DASHBOARD_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.monitoring,
+        canMatch: [roleGuard(PERMISSIONS.viewOperations)],
+        loadChildren: () => import('./features/monitoring/monitoring.routes').then((m) => m.MONITORING_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.queues,
+        canMatch: [roleGuard(PERMISSIONS.viewOperations)],
+        loadChildren: () => import('./features/queues/queues.routes').then((m) => m.QUEUES_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.alerts,
+        canMatch: [roleGuard(PERMISSIONS.viewOperations)],
+        loadChildren: () => import('./features/alerts/alerts.routes').then((m) => m.ALERTS_ROUTES),
+      },
+      {
+        path: ROUTE_PATHS.systemStatus,
+        canMatch: [roleGuard(PERMISSIONS.viewOperations)],
+        loadChildren: () => import('./features/system-status/system-status.routes').then((m) => m.SYSTEM_STATUS_ROUTES),
       },
       {
         path: ROUTE_PATHS.developer,

@@ -1,52 +1,27 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { GatewayDirectory } from '@lsp/payments';
-import { type AppConfig, type Logger, redisKey } from '@lsp/platform';
+import { GatewayDirectory, GatewayCacheInvalidation as GatewayCacheChannel } from '@lsp/payments';
+import type { AppConfig, Logger } from '@lsp/platform';
 import { APP_CONFIG, LOGGER, REDIS, REDIS_SUBSCRIBER } from '../core/infra/tokens';
 
-/**
- * Drops the GatewayDirectory cache on every API process after a gateway change, so a disabled gateway is routed
- * around at once everywhere. If a message is lost (Redis down) the directory's 2 s cache still bounds staleness.
- */
+/** The API process's end of the gateway cache invalidation channel (libs/payments), tied to the module lifecycle. */
 @Injectable()
-export class GatewayCacheInvalidation implements OnModuleInit, OnModuleDestroy {
-  private readonly channel: string;
-
+export class GatewayCacheInvalidation extends GatewayCacheChannel implements OnModuleInit, OnModuleDestroy {
   constructor(
-    private readonly directory: GatewayDirectory,
+    directory: GatewayDirectory,
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) subscriber: Redis,
+    @Inject(LOGGER) logger: Logger,
   ) {
-    this.channel = redisKey(config, 'invalidate', 'gateways');
+    super(directory, config, redis, subscriber, logger);
   }
 
-  async onModuleInit(): Promise<void> {
-    this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(this.channel);
+  onModuleInit(): Promise<void> {
+    return this.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.subscriber.off('message', this.onMessage);
-    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
-  }
-
-  private readonly onMessage = (channel: string): void => {
-    if (channel === this.channel) this.directory.invalidate();
-  };
-
-  /** Call after the change has committed; never fails the request (the change itself is done). */
-  async publish(): Promise<void> {
-    this.directory.invalidate();
-    try {
-      // Bounded: with Redis down the offline queue would otherwise hold the admin's response.
-      await Promise.race([
-        this.redis.publish(this.channel, 'changed'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('publish timed out')), 1000).unref()),
-      ]);
-    } catch (err) {
-      this.logger.warn({ err }, 'could not publish gateway cache invalidation; other processes catch up within 2 s');
-    }
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
   }
 }

@@ -1,10 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import type { CreatedGateway, GatewayHealthEntry, GatewayTestResult, GatewayView, ListResponse } from '@lsp/contracts';
+import type {
+  CreatedGateway,
+  GatewayHealthEntry,
+  GatewayHealthHistory,
+  GatewayReencryptRequested,
+  GatewayTestResult,
+  GatewayView,
+  ListResponse,
+} from '@lsp/contracts';
 import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/principal';
 import { IdParam } from '../core/http/id.pipe';
 import { CreateGatewayDto, UpdateGatewayDto } from './dto/gateway.dto';
+import { GatewayHealthHistoryQueryDto } from './dto/gateway-health-history-query.dto';
 import { GatewaysService } from './gateways.service';
 
 /** API.md §6. Admins manage gateways; `sre` may read them and their health. Static routes come before `:id`. */
@@ -31,6 +40,14 @@ export class GatewaysController {
     return this.gateways.health();
   }
 
+  /** Queues the re-encryption of every gateway's secrets under the newest ENCRYPTION_KEYS key; 202, audited. */
+  @Post('reencrypt')
+  @HttpCode(202)
+  @Roles('admin')
+  reencrypt(@CurrentActor() actor: Actor): Promise<GatewayReencryptRequested> {
+    return this.gateways.requestReencryption(actor);
+  }
+
   @Put('priority')
   @Roles('admin')
   @ApiBody({ schema: { type: 'array', items: { type: 'object', properties: { id: {}, priority: {} } } } })
@@ -43,6 +60,15 @@ export class GatewaysController {
   @Roles('admin', 'sre')
   get(@IdParam('gateway') id: string): Promise<GatewayView> {
     return this.gateways.get(id);
+  }
+
+  @Get(':id/health/history')
+  @Roles('admin', 'sre')
+  healthHistory(
+    @IdParam('gateway') id: string,
+    @Query() query: GatewayHealthHistoryQueryDto,
+  ): Promise<GatewayHealthHistory> {
+    return this.gateways.healthHistory(id, query);
   }
 
   @Put(':id')

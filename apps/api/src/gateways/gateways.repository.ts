@@ -16,6 +16,9 @@ export interface GatewayRow {
   secrets_encrypted: string;
   health_status: GatewayHealthStatus;
   health_checked_at: Date | null;
+  health_success_rate: number | null;
+  health_p95_latency_ms: number | null;
+  health_attempts: number;
   deleted_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -25,6 +28,17 @@ export interface GatewayStats {
   gateway_id: string;
   success_rate: number | null;
   p95_latency_ms: number | null;
+}
+
+export interface HealthSampleRow {
+  at: Date;
+  status: GatewayHealthStatus;
+  success_rate: number | null;
+  p95_latency_ms: number | null;
+  attempts: number;
+  failures: number;
+  probe_latency_ms: number | null;
+  probe_error: string | null;
 }
 
 export type GatewayWrite = Pick<
@@ -154,5 +168,44 @@ export class GatewaysRepository {
         GROUP BY gateway_id`,
       [ids],
     );
+  }
+
+  /**
+   * Health samples of one gateway in [from, to), oldest first, folded into buckets of `bucketMs` so a long range
+   * stays a chart-sized answer: each point is the worst status of its bucket with its worst figures.
+   */
+  healthHistory(
+    em: EntityManager,
+    gatewayId: string,
+    from: Date,
+    to: Date,
+    bucketMs: number,
+  ): Promise<HealthSampleRow[]> {
+    return sql<HealthSampleRow>(
+      em,
+      `SELECT min(at) AS at,
+              (array_agg(status ORDER BY CASE status WHEN 'down' THEN 0 WHEN 'degraded' THEN 1 ELSE 2 END, at))[1] AS status,
+              min(success_rate) AS success_rate,
+              max(p95_latency_ms) AS p95_latency_ms,
+              max(attempts) AS attempts,
+              max(failures) AS failures,
+              max(probe_latency_ms) AS probe_latency_ms,
+              (array_agg(probe_error ORDER BY at DESC) FILTER (WHERE probe_error IS NOT NULL))[1] AS probe_error
+         FROM gateway_health_samples
+        WHERE gateway_id = $1 AND at >= $2 AND at < $3
+        GROUP BY date_bin(make_interval(secs => $4::float8 / 1000), at, $2::timestamptz)
+        ORDER BY 1`,
+      [gatewayId, from, to, bucketMs],
+    );
+  }
+
+  /** Gateways (soft-deleted ones too: they still hold secrets) sealed under another key than `keyVersion`. */
+  async sealedUnderOtherKeys(em: EntityManager, keyVersion: string): Promise<number> {
+    const rows = await sql<{ n: number }>(
+      em,
+      `SELECT count(*)::int AS n FROM gateways WHERE split_part(secrets_encrypted, ':', 1) <> $1`,
+      [keyVersion],
+    );
+    return rows[0].n;
   }
 }

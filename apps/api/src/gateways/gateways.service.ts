@@ -3,15 +3,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type {
   CreatedGateway,
+  GatewayCircuitState,
   GatewayHealthEntry,
+  GatewayHealthHistory,
   GatewayPriorityUpdate,
   GatewayProviderName,
+  GatewayReencryptRequested,
   GatewayTestResult,
   GatewayView,
   ListResponse,
 } from '@lsp/contracts';
 import { isCurrency, isId, newId } from '@lsp/domain';
-import { adapterFor, boundedCall, sandboxConfigProblems } from '@lsp/gateways';
+import { adapterFor, sandboxConfigProblems } from '@lsp/gateways';
+import { RedisGatewayCircuit, probeGateway } from '@lsp/payments';
 import { Database } from '@lsp/persistence';
 import { type AppConfig, SecretBox } from '@lsp/platform';
 import { AuditService } from '../audit/audit.service';
@@ -21,11 +25,14 @@ import { APP_CONFIG } from '../core/infra/tokens';
 import type { CreateGatewayDto, UpdateGatewayDto } from './dto/gateway.dto';
 import { GatewayCacheInvalidation } from './gateway-cache-invalidation';
 import { validateCredentials } from './gateway-credentials';
-import { type GatewaySecrets, toGatewayView, toHealthEntry } from './gateway.views';
-import { type GatewayRow, type GatewayStats, GatewaysRepository } from './gateways.repository';
+import { GatewayJobs } from './gateway-jobs';
+import { type GatewayLiveHealth, type GatewaySecrets, toGatewayView, toHealthEntry } from './gateway.views';
+import { type GatewayRow, GatewaysRepository } from './gateways.repository';
 
-/** Upper bound for `POST /:id/test`, whatever GATEWAY_TIMEOUT says: an admin is waiting on the answer. */
-const TEST_TIMEOUT_MS = 5_000;
+const DAY_MS = 24 * 3600_000;
+/** The longest history range one request may ask for, and the most points it answers with. */
+const HISTORY_MAX_RANGE_MS = 31 * DAY_MS;
+const HISTORY_MAX_POINTS = 1440;
 
 @Injectable()
 export class GatewaysService {
@@ -36,6 +43,8 @@ export class GatewaysService {
     private readonly repo: GatewaysRepository,
     private readonly audit: AuditService,
     private readonly cache: GatewayCacheInvalidation,
+    private readonly circuit: RedisGatewayCircuit,
+    private readonly jobs: GatewayJobs,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.box = new SecretBox(config.encryptionKeys);
@@ -44,8 +53,8 @@ export class GatewaysService {
   async list(): Promise<ListResponse<GatewayView>> {
     const data = await this.db.platform(async (em) => {
       const rows = await this.repo.list(em);
-      const stats = await this.statsById(em, rows);
-      return rows.map((r) => this.view(r, stats.get(r.id)));
+      const live = await this.liveHealth(em, rows);
+      return rows.map((r) => this.view(r, live.get(r.id)));
     });
     return { object: 'list', data, hasMore: false };
   }
@@ -54,17 +63,68 @@ export class GatewaysService {
     return this.db.platform(async (em) => {
       const row = await this.repo.find(em, id);
       if (!row) throw ApiException.notFound('gateway', id);
-      return this.view(row, (await this.statsById(em, [row])).get(row.id));
+      return this.view(row, (await this.liveHealth(em, [row])).get(row.id));
     });
   }
 
   async health(): Promise<ListResponse<GatewayHealthEntry>> {
     const data = await this.db.platform(async (em) => {
       const rows = await this.repo.list(em);
-      const stats = await this.statsById(em, rows);
-      return rows.map((r) => toHealthEntry(r, stats.get(r.id)));
+      const live = await this.liveHealth(em, rows);
+      return rows.map((r) => toHealthEntry(r, live.get(r.id) ?? { circuit: null }));
     });
     return { object: 'list', data, hasMore: false };
+  }
+
+  /** The collector's samples for the console chart: `[from, to)`, default the last 24 h, oldest first. */
+  async healthHistory(id: string, query: { from?: string; to?: string }): Promise<GatewayHealthHistory> {
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
+    if (from.getTime() >= to.getTime()) throw ApiException.invalid('from', 'from must be before to');
+    if (to.getTime() - from.getTime() > HISTORY_MAX_RANGE_MS) {
+      throw ApiException.invalid('from', 'The range from … to may span at most 31 days');
+    }
+    // Never finer than one tick: a bucket then holds one sample and the answer is the raw history.
+    const bucketMs = Math.max(
+      this.config.gatewayHealthIntervalMs,
+      Math.ceil((to.getTime() - from.getTime()) / HISTORY_MAX_POINTS),
+    );
+    const rows = await this.db.platform(async (em) => {
+      if (!(await this.repo.find(em, id))) throw ApiException.notFound('gateway', id);
+      return this.repo.healthHistory(em, id, from, to, bucketMs);
+    });
+    return {
+      data: rows.map((r) => ({
+        at: r.at.toISOString(),
+        status: r.status,
+        successRate: r.success_rate,
+        p95LatencyMs: r.p95_latency_ms,
+        attempts: r.attempts,
+        failures: r.failures,
+        probeLatencyMs: r.probe_latency_ms,
+        probeError: r.probe_error,
+      })),
+    };
+  }
+
+  /**
+   * Queues the re-encryption of every gateway's secrets under the newest ENCRYPTION_KEYS key (the workers run it
+   * in batches) and audits the request. The answer says how many gateways are still under an older key.
+   */
+  async requestReencryption(actor: Actor): Promise<GatewayReencryptRequested> {
+    const keyVersion = this.config.encryptionKeys[this.config.encryptionKeys.length - 1].version;
+    const pending = await this.db.platform((em) => this.repo.sealedUnderOtherKeys(em, keyVersion));
+    const jobId = await this.jobs.requestReencryption(actor.actorId ?? 'unknown');
+    await this.db.platform((em) =>
+      this.audit.record(em, actor, {
+        action: 'gateway.reencrypt',
+        objectType: 'gateway',
+        objectId: null,
+        before: null,
+        after: { jobId, keyVersion, pending },
+      }),
+    );
+    return { jobId, queue: 'gateways', keyVersion, pending };
   }
 
   async create(input: CreateGatewayDto, actor: Actor): Promise<CreatedGateway> {
@@ -100,7 +160,7 @@ export class GatewaysService {
     });
     await this.cache.publish();
     // The one and only time the webhook secret leaves the platform.
-    return { ...view, webhookSecret };
+    return { ...(await this.withCircuit(view)), webhookSecret };
   }
 
   async update(id: string, patch: UpdateGatewayDto, actor: Actor): Promise<GatewayView> {
@@ -139,7 +199,7 @@ export class GatewaysService {
       return afterView;
     });
     await this.cache.publish();
-    return view;
+    return this.withCircuit(view);
   }
 
   async remove(id: string, actor: Actor): Promise<{ id: string; object: 'gateway'; deleted: true }> {
@@ -201,8 +261,8 @@ export class GatewaysService {
         });
       }
       const fresh = await this.repo.list(em);
-      const stats = await this.statsById(em, fresh);
-      return fresh.map((r) => this.view(r, stats.get(r.id)));
+      const live = await this.liveHealth(em, fresh);
+      return fresh.map((r) => this.view(r, live.get(r.id)));
     });
     await this.cache.publish();
     return { object: 'list', data, hasMore: false };
@@ -214,25 +274,17 @@ export class GatewaysService {
     if (!row) throw ApiException.notFound('gateway', id);
     const secrets = this.open(row);
     const base = this.config.publicBaseUrl;
-    const timeoutMs = Math.min(this.config.gatewayTimeoutMs, TEST_TIMEOUT_MS);
-    const outcome = await boundedCall(
-      timeoutMs + 500,
-      () =>
-        adapterFor(row.provider).healthCheck({
-          code: row.code,
-          provider: row.provider,
-          config: row.config,
-          credentials: secrets.credentials,
-          webhookSecret: secrets.webhookSecret,
-          timeoutMs,
-          callbackUrl: `${base}/api/v1/webhooks/gateways/${row.code}`,
-          publicBaseUrl: base,
-        }),
-      {
-        timeout: () => ({ ok: false, latencyMs: timeoutMs, errorClass: 'timeout' }),
-        error: () => ({ ok: false, latencyMs: 0, errorClass: 'adapter_error' }),
-      },
-    );
+    // The same probe the health collector makes every tick.
+    const outcome = await probeGateway(adapterFor(row.provider), {
+      code: row.code,
+      provider: row.provider,
+      config: row.config,
+      credentials: secrets.credentials,
+      webhookSecret: secrets.webhookSecret,
+      timeoutMs: this.config.gatewayTimeoutMs,
+      callbackUrl: `${base}/api/v1/webhooks/gateways/${row.code}`,
+      publicBaseUrl: base,
+    });
     const result: GatewayTestResult = { ok: outcome.ok, latencyMs: outcome.latencyMs };
     if (!outcome.ok) result.errorClass = outcome.errorClass ?? 'unknown';
     await this.db.platform((em) =>
@@ -247,8 +299,9 @@ export class GatewaysService {
     return result;
   }
 
-  private view(row: GatewayRow, stats?: GatewayStats): GatewayView {
-    return toGatewayView(row, this.open(row), stats);
+  /** Views written to the audit log carry no live figures: the circuit is not part of the change. */
+  private view(row: GatewayRow, live: GatewayLiveHealth = { circuit: null }): GatewayView {
+    return toGatewayView(row, this.open(row), live);
   }
 
   private open(row: GatewayRow): GatewaySecrets {
@@ -259,12 +312,20 @@ export class GatewaysService {
     return this.box.seal(JSON.stringify(secrets));
   }
 
-  private async statsById(em: EntityManager, rows: GatewayRow[]): Promise<Map<string, GatewayStats>> {
-    const stats = await this.repo.stats(
-      em,
-      rows.map((r) => r.id),
+  private async withCircuit(view: GatewayView): Promise<GatewayView> {
+    const circuit = (await this.circuit.phases([view.id])).get(view.id) ?? null;
+    return { ...view, health: { ...view.health, circuit } };
+  }
+
+  private async liveHealth(em: EntityManager, rows: GatewayRow[]): Promise<Map<string, GatewayLiveHealth>> {
+    const ids = rows.map((r) => r.id);
+    // Recent attempts only matter for gateways the collector has not checked yet.
+    const unchecked = rows.filter((r) => r.health_checked_at === null).map((r) => r.id);
+    const [stats, circuits] = await Promise.all([this.repo.stats(em, unchecked), this.circuit.phases(ids)]);
+    const byId = new Map(stats.map((s) => [s.gateway_id, s]));
+    return new Map(
+      ids.map((id) => [id, { stats: byId.get(id), circuit: (circuits.get(id) ?? null) as GatewayCircuitState | null }]),
     );
-    return new Map(stats.map((s) => [s.gateway_id, s]));
   }
 }
 

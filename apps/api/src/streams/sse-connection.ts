@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 
-// A client this far behind is cut off; it reconnects with Last-Event-ID and catches up from the database.
-const MAX_BUFFERED_BYTES = 1024 * 1024;
+// A client this far behind is cut off rather than buffered without bound: one stalled dashboard must not grow the
+// process's memory with every message. It reconnects with Last-Event-ID and catches up from the replay source.
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
 // Recently sent ids, to drop the relay's occasional re-publication and overlaps between replay and live.
 const RECENT_IDS = 1000;
 // How long EventSource waits before it reconnects after the stream ends.
@@ -14,6 +15,10 @@ const RETRY_MS = 3000;
 export class SseConnection {
   private readonly recent = new Set<string>();
   private closed = false;
+  /** True when the stream was cut because the client did not read fast enough. */
+  dropped = false;
+  /** Id of the last event sent: where a resync after a Redis reconnect resumes. */
+  lastId: string | null = null;
   private readonly closeHandlers: (() => void)[] = [];
   sent = 0;
 
@@ -47,6 +52,7 @@ export class SseConnection {
     this.recent.add(event.id);
     if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value as string);
     this.sent++;
+    this.lastId = event.id;
     // JSON.stringify escapes line breaks, so the payload is always a single data line.
     this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
   }
@@ -81,6 +87,7 @@ export class SseConnection {
       return;
     }
     if (this.raw.writableLength > MAX_BUFFERED_BYTES) {
+      this.dropped = true;
       this.raw.destroy();
       this.onClosed();
     }

@@ -5,6 +5,7 @@ import {
   WORKER_HEARTBEAT_TTL_MS,
   serializeWorkerHeartbeat,
   workerHeartbeatKey,
+  workerRegistryKey,
   type WorkerHeartbeat,
 } from '@lsp/queues';
 import type { WorkerStats } from './worker-stats';
@@ -54,6 +55,8 @@ export class HeartbeatService {
       failed: this.stats.failed,
       version: this.identity.version,
       ...(this.outbox?.status ? { outbox: this.outbox.status } : {}),
+      activeJobs: this.stats.active,
+      memory: { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed },
     };
   }
 
@@ -71,13 +74,16 @@ export class HeartbeatService {
     return this.inflight;
   }
 
-  /** Stops beating and removes the key, so the worker disappears from the admin list at once. */
+  /**
+   * Stops beating and removes the key and the registry entry, so the worker disappears from the admin list at
+   * once: a process stopped on purpose is gone, not `dead`.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.inflight;
     try {
-      await this.redis.del(this.key);
+      await this.redis.multi().del(this.key).hdel(workerRegistryKey(this.config), this.identity.id).exec();
     } catch (err) {
       this.logger.warn({ err }, 'could not remove heartbeat; it expires by itself');
     }

@@ -1,7 +1,7 @@
 import { Inject, type Type } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { QUEUES, type QueueName } from '@lsp/queues';
+import { QUEUES, QUEUE_METRICS_MAX_DATA_POINTS, type QueueName } from '@lsp/queues';
 import { JobDispatcher } from './job-dispatcher';
 import { WorkerStats } from './worker-stats';
 
@@ -15,7 +15,11 @@ export abstract class QueueWorkerHost extends WorkerHost {
  * and counts outcomes for the heartbeat.
  */
 export function queueWorkerHost(queue: QueueName): Type<QueueWorkerHost> {
-  @Processor(queue, { concurrency: QUEUES[queue].concurrency })
+  // Metrics: BullMQ keeps per-minute completed/failed counts, which the admin queue stats read.
+  @Processor(queue, {
+    concurrency: QUEUES[queue].concurrency,
+    metrics: { maxDataPoints: QUEUE_METRICS_MAX_DATA_POINTS },
+  })
   class Host extends QueueWorkerHost {
     readonly queue = queue;
 
@@ -26,8 +30,13 @@ export function queueWorkerHost(queue: QueueName): Type<QueueWorkerHost> {
       super();
     }
 
-    process(job: Job): Promise<unknown> {
-      return this.dispatcher.dispatch(queue, job);
+    async process(job: Job): Promise<unknown> {
+      this.stats.active++;
+      try {
+        return await this.dispatcher.dispatch(queue, job);
+      } finally {
+        this.stats.active--;
+      }
     }
 
     @OnWorkerEvent('completed')

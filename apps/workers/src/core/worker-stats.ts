@@ -5,4 +5,6 @@ import { Injectable } from '@nestjs/common';
 export class WorkerStats {
   processed = 0;
   failed = 0;
+  /** Jobs running now in this process, across its queues. */
+  active = 0;
 }

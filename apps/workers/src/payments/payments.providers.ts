@@ -1,9 +1,16 @@
 import type { Provider } from '@nestjs/common';
 import { createGatewayAdapterRegistry } from '@lsp/gateways';
-import { GatewayDirectory, PaymentProcessor, processorOptionsFrom } from '@lsp/payments';
+import type { Redis } from 'ioredis';
+import {
+  GatewayDirectory,
+  PaymentProcessor,
+  RedisGatewayCircuit,
+  circuitPolicyFrom,
+  processorOptionsFrom,
+} from '@lsp/payments';
 import { Database } from '@lsp/persistence';
 import { type AppConfig, type Logger, SecretBox } from '@lsp/platform';
-import { APP_CONFIG, LOGGER } from '../core/tokens';
+import { APP_CONFIG, LOGGER, REDIS } from '../core/tokens';
 import {
   DEFAULT_PAYMENT_WORKER_OPTIONS,
   PAYMENT_WORKER_OPTIONS,
@@ -26,9 +33,21 @@ export function paymentProviders(overrides: Partial<PaymentWorkerOptions> = {}):
         new GatewayDirectory(db, new SecretBox(config.encryptionKeys), options.gatewayCacheMs),
     },
     {
+      provide: RedisGatewayCircuit,
+      inject: [REDIS, APP_CONFIG, LOGGER],
+      useFactory: (redis: Redis, config: AppConfig, logger: Logger) =>
+        new RedisGatewayCircuit(redis, config, circuitPolicyFrom(config), logger.child({ component: 'circuit' })),
+    },
+    {
       provide: PaymentProcessor,
-      inject: [Database, GatewayDirectory, APP_CONFIG, LOGGER],
-      useFactory: (db: Database, gateways: GatewayDirectory, config: AppConfig, logger: Logger) => {
+      inject: [Database, GatewayDirectory, APP_CONFIG, LOGGER, RedisGatewayCircuit],
+      useFactory: (
+        db: Database,
+        gateways: GatewayDirectory,
+        config: AppConfig,
+        logger: Logger,
+        circuit: RedisGatewayCircuit,
+      ) => {
         const log = logger.child({ component: 'payments' });
         const registry = createGatewayAdapterRegistry({
           sandbox: {
@@ -36,8 +55,13 @@ export function paymentProviders(overrides: Partial<PaymentWorkerOptions> = {}):
             onCallbackError: (failure) => log.warn({ ...failure }, 'sandbox callback not delivered'),
           },
         });
-        return new PaymentProcessor(db, gateways, processorOptionsFrom(config), log, (provider) =>
-          registry.adapterFor(provider),
+        return new PaymentProcessor(
+          db,
+          gateways,
+          processorOptionsFrom(config),
+          log,
+          (provider) => registry.adapterFor(provider),
+          circuit,
         );
       },
     },

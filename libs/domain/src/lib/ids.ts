@@ -21,6 +21,10 @@ export const ID_PREFIXES = {
   refreshToken: 'rtk',
   session: 'ses',
   check: 'chk',
+  // Ledger: journals and their entries, commission rules.
+  journal: 'jnl',
+  ledgerEntry: 'ent',
+  commissionRule: 'cmr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { PaymentView } from '@lsp/contracts';
-import { type PaymentEvent, type PaymentStatus, applyPaymentEvent, newId } from '@lsp/domain';
+import { type PaymentEvent, type PaymentStatus, applyPaymentEvent, attemptVerdict, newId } from '@lsp/domain';
 import { type GatewayAdapter, type GatewayContext, adapterFor } from '@lsp/gateways';
 import { type Database, recordEvent } from '@lsp/persistence';
 import type { Logger } from '@lsp/platform';
+import { type GatewayCircuit, NO_CIRCUIT } from './gateway-circuit';
 import { type GatewayDirectory, type GatewayRecord } from './gateway-directory';
 import { type AttemptRow, type PaymentRow, toPaymentView } from './payment-rows';
 import { paymentsRepository as repo } from './payments.repository';
@@ -47,6 +48,8 @@ export class PaymentProcessor {
     private readonly options: ProcessorOptions,
     private readonly logger: Logger,
     private readonly adapters: (provider: GatewayRecord['provider']) => GatewayAdapter = adapterFor,
+    /** Shared through Redis: a gateway whose circuit is open is skipped here in every process. */
+    private readonly circuit: GatewayCircuit = NO_CIRCUIT,
   ) {}
 
   context(g: GatewayRecord): GatewayContext {
@@ -68,8 +71,12 @@ export class PaymentProcessor {
     const gateways = await this.gateways.all();
     // Candidates are ranked once, under the first attempt's lock, and kept for the failovers that follow.
     let plan: ReturnType<typeof rankCandidates<GatewayRecord>> | null = null;
+    // Candidates passed over because their circuit is open, and how many attempts this routing made.
+    const circuitOpen = new Set<string>();
+    let tries = 0;
+    let rank = 0;
 
-    for (let rank = 0; ; rank++) {
+    for (; ; rank++) {
       const step = await this.db.merchant(merchantId, async (em) => {
         const payment = await repo.findPayment(em, paymentId, true);
         if (!payment) throw new PaymentNotFoundError(paymentId);
@@ -86,11 +93,16 @@ export class PaymentProcessor {
           });
           return { kind: 'no_candidates' as const, view };
         }
-        const gateway = plan.candidates[rank];
-        if (!gateway) return { kind: 'exhausted' as const };
         const attempts = await repo.attemptsOf(em, [paymentId]);
         // Another process already has an answer (or an open question) for this payment: do not send it again.
         if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return { kind: 'stop' as const };
+        // Asked last, right before sending: admitting a half-open gateway claims its single trial.
+        let gateway = plan.candidates[rank];
+        while (gateway && !(await this.circuit.admit(gateway.id))) {
+          circuitOpen.add(gateway.code);
+          gateway = plan.candidates[++rank];
+        }
+        if (!gateway) return { kind: 'exhausted' as const };
         const row = await repo.insertAttempt(em, {
           id: newId('attempt'),
           paymentId,
@@ -98,8 +110,10 @@ export class PaymentProcessor {
           gatewayId: gateway.id,
           gatewayCode: gateway.code,
           routing: {
-            ...plan.decision,
-            reason: rank === 0 ? plan.decision.reason : `failover #${rank}: earlier candidates failed temporarily`,
+            reason: tries === 0 ? plan.decision.reason : `failover #${tries}: earlier candidates failed temporarily`,
+            candidates: plan.decision.candidates.map((c) =>
+              circuitOpen.has(c.code) ? { ...c, skipped: 'circuit open after repeated failures' } : c,
+            ),
           },
         });
         return { kind: 'attempt' as const, gateway, attempt: { row, payment } };
@@ -107,6 +121,7 @@ export class PaymentProcessor {
       if (step.kind === 'no_candidates') return { payment: step.view, gatewayMs, noCandidates: true };
       if (step.kind !== 'attempt') break;
       const { gateway, attempt } = step;
+      tries++;
 
       const started = Date.now();
       const result = await this.adapters(gateway.provider).createPayment(
@@ -125,6 +140,7 @@ export class PaymentProcessor {
         this.context(gateway),
       );
       gatewayMs += Date.now() - started;
+      await this.circuit.record(gateway.id, attemptVerdict(result.status) === 'ok' ? 'success' : 'failure');
 
       const recorded = await this.db.merchant(
         merchantId,

@@ -52,6 +52,24 @@ describe('loadConfig', () => {
     expect(c.encryptionKeys.map((k) => k.version)).toEqual(['v1', 'v2']);
     expect(c.generated).toEqual([]);
   });
+
+  it('reads the gateway health and circuit breaker settings, refusing zero durations', () => {
+    const c = loadConfig({});
+    expect([c.gatewayHealthIntervalMs, c.gatewayHealthWindowMs]).toEqual([10_000, 300_000]);
+    expect([c.circuitFailureThreshold, c.circuitCooldownMs]).toEqual([5, 30_000]);
+    const tuned = loadConfig({ GATEWAY_HEALTH_INTERVAL: '2s', CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_COOLDOWN: '1s' });
+    expect([tuned.gatewayHealthIntervalMs, tuned.circuitFailureThreshold, tuned.circuitCooldownMs]).toEqual([
+      2000, 2, 1000,
+    ]);
+    for (const [name, value] of [
+      ['GATEWAY_HEALTH_INTERVAL', '0'],
+      ['GATEWAY_HEALTH_WINDOW', 'soon'],
+      ['CIRCUIT_FAILURE_THRESHOLD', '0'],
+      ['CIRCUIT_COOLDOWN', '0'],
+    ]) {
+      expect(() => loadConfig({ [name]: value })).toThrow(`${name}: `);
+    }
+  });
 });
 
 describe('loadConfig: webhooks and developer tools', () => {
@@ -76,6 +94,49 @@ describe('loadConfig: webhooks and developer tools', () => {
     ['WEBHOOK_RETRY_SCHEDULE', '0,5x'],
   ])('refuses %s=%s naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^${variable}: `));
+  });
+});
+
+describe('loadConfig: operations monitoring', () => {
+  it('defaults the samplers and thresholds', () => {
+    const c = loadConfig({});
+    expect(c.monitorIntervalMs).toBe(5000);
+    expect(c.workerStaleAfterMs).toBe(15000);
+    expect(c.queueBacklogWarn).toBe(1000);
+    expect(c.outboxLagWarnMs).toBe(30000);
+  });
+
+  it.each([
+    [{ MONITOR_INTERVAL: '10ms' }, 'MONITOR_INTERVAL'],
+    [{ MONITOR_INTERVAL: 'often' }, 'MONITOR_INTERVAL'],
+    [{ WORKER_STALE_AFTER: '0' }, 'WORKER_STALE_AFTER'],
+    [{ WORKER_STALE_AFTER: '5s' }, 'WORKER_STALE_AFTER'],
+    [{ QUEUE_BACKLOG_WARN: '-5' }, 'QUEUE_BACKLOG_WARN'],
+    [{ OUTBOX_LAG_WARN: '1ms' }, 'OUTBOX_LAG_WARN'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(`${variable}: `);
+  });
+});
+
+describe('loadConfig: alert manager and data retention', () => {
+  it('defaults to no webhook channel, the log channel, and retention in days', () => {
+    const c = loadConfig({});
+    expect(c.alertWebhookUrl).toBeNull();
+    expect(c.alertLogChannel).toBe(true);
+    expect(c.alertFailedTxRatePercent).toBe(20);
+    expect(c.retentionEventsMs).toBe(30 * 86_400_000);
+    expect(c.retentionResolvedAlertsMs).toBe(90 * 86_400_000);
+  });
+
+  it.each([
+    [{ ALERT_WEBHOOK_URL: 'ftp://chat.example.com/hook' }, 'ALERT_WEBHOOK_URL'],
+    [{ ALERT_FAILED_TX_RATE: '0' }, 'ALERT_FAILED_TX_RATE'],
+    [{ ALERT_FAILED_TX_RATE: '101' }, 'ALERT_FAILED_TX_RATE'],
+    [{ ALERT_LOG_CHANNEL: 'maybe' }, 'ALERT_LOG_CHANNEL'],
+    [{ RETENTION_EVENTS: 'a month' }, 'RETENTION_EVENTS'],
+    [{ RETENTION_BATCH_SIZE: '0' }, 'RETENTION_BATCH_SIZE'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(`${variable}: `);
   });
 });
 

@@ -51,6 +51,12 @@ export interface AppConfig {
   loginMaxPerEmail: number;
   /** How often an open server-sent event stream gets a heartbeat comment (keeps proxies from closing it). */
   streamHeartbeatMs: number;
+  /** How often the Gateway Health Collector runs, and the window of recent attempts it judges a gateway on. */
+  gatewayHealthIntervalMs: number;
+  gatewayHealthWindowMs: number;
+  /** Consecutive failed attempts at a gateway that open its circuit, and how long it stays open before a trial. */
+  circuitFailureThreshold: number;
+  circuitCooldownMs: number;
   // ---- webhooks to merchants and developer tools (issue 6) ----
   /** Longest one webhook delivery may take (connect, send, first 1 KB of the answer). */
   webhookTimeoutMs: number;
@@ -64,6 +70,14 @@ export interface AppConfig {
   webhookSecretRotationGraceMs: number;
   /** How long an API key replaced by `regenerate` keeps working. */
   apiKeyRotationGraceMs: number;
+  /** How often the monitoring samplers run (queue metrics, worker health; system status at twice this). */
+  monitorIntervalMs: number;
+  /** A worker whose last heartbeat is older than this is `stale` (and alerted on); `dead` once its key expired. */
+  workerStaleAfterMs: number;
+  /** Queue backlog (waiting + delayed) above which the system status calls a queue degraded. */
+  queueBacklogWarn: number;
+  /** Outbox relay lag above which the system status calls the outbox degraded. */
+  outboxLagWarnMs: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -176,12 +190,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxPerIp: int(env, 'LOGIN_MAX_PER_IP', 30, 1, 100_000),
     loginMaxPerEmail: int(env, 'LOGIN_MAX_PER_EMAIL', 10, 1, 100_000),
     streamHeartbeatMs: duration(env, 'STREAM_HEARTBEAT_INTERVAL', '15s'),
+    gatewayHealthIntervalMs: positiveDuration(env, 'GATEWAY_HEALTH_INTERVAL', '10s'),
+    gatewayHealthWindowMs: positiveDuration(env, 'GATEWAY_HEALTH_WINDOW', '5m'),
+    circuitFailureThreshold: int(env, 'CIRCUIT_FAILURE_THRESHOLD', 5, 1, 1000),
+    circuitCooldownMs: positiveDuration(env, 'CIRCUIT_COOLDOWN', '30s'),
     webhookTimeoutMs: duration(env, 'WEBHOOK_TIMEOUT', '15s'),
     webhookDisableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', '5d'),
     webhookMaxEndpoints: int(env, 'WEBHOOK_MAX_ENDPOINTS', 16, 1, 1000),
     webhookEndpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 10, 1, 1000),
     webhookSecretRotationGraceMs: duration(env, 'WEBHOOK_SECRET_ROTATION_GRACE', '24h'),
     apiKeyRotationGraceMs: duration(env, 'API_KEY_ROTATION_GRACE', '24h'),
+    monitorIntervalMs: durationAtLeast(env, 'MONITOR_INTERVAL', '5s', 100),
+    // Workers beat every 5 s: anything under two beats would call a healthy worker stale between beats.
+    workerStaleAfterMs: durationAtLeast(env, 'WORKER_STALE_AFTER', '15s', 10_000),
+    queueBacklogWarn: int(env, 'QUEUE_BACKLOG_WARN', 1000, 1, 100_000_000),
+    outboxLagWarnMs: durationAtLeast(env, 'OUTBOX_LAG_WARN', '30s', 1000),
+    ...alertsAndRetention(env),
     generated,
   };
 }
@@ -246,6 +270,18 @@ function duration(env: Env, name: string, fallback: string): number {
   return ms;
 }
 
+function positiveDuration(env: Env, name: string, fallback: string): number {
+  const ms = duration(env, name, fallback);
+  if (ms <= 0) throw new ConfigError(name, 'must be longer than zero');
+  return ms;
+}
+
+function durationAtLeast(env: Env, name: string, fallback: string, minMs: number): number {
+  const ms = duration(env, name, fallback);
+  if (ms < minMs) throw new ConfigError(name, `must be at least ${minMs} ms`);
+  return ms;
+}
+
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
@@ -265,4 +301,63 @@ function optionalPassword(env: Env, name: string): string | null {
   if (!v) return null;
   if (v.length < 12) throw new ConfigError(name, 'must be at least 12 characters');
   return v;
+}
+
+// ---- alert manager, data retention ---------------------------------------------------------------------------
+
+/** Settings of the alert rules, alert channels and retention cleaners (merged into AppConfig). */
+export interface AppConfig {
+  /** How often the workers evaluate the alert rules. */
+  alertEvaluateEveryMs: number;
+  /** How often pending alert notifications are published and handed to the channels. */
+  alertDispatchEveryMs: number;
+  /** Outgoing HTTP webhook (e.g. a chat tool) that receives every alert change; null sends none. */
+  alertWebhookUrl: string | null;
+  /** Write every alert change to the workers' log. */
+  alertLogChannel: boolean;
+  /** Failed-transaction rule: window, failure rate (percent) that raises, and fewest outcomes judged. */
+  alertFailedTxWindowMs: number;
+  alertFailedTxRatePercent: number;
+  alertFailedTxMinCount: number;
+  /** Queue rules: waiting jobs that count as a backlog; failure rate (percent) of finished jobs over a window. */
+  alertQueueBacklog: number;
+  alertQueueFailureRatePercent: number;
+  alertQueueFailureMinCount: number;
+  alertQueueFailureWindowMs: number;
+  /** How often each retention cleaner runs, and rows per delete statement. */
+  retentionRunEveryMs: number;
+  retentionBatchSize: number;
+  /** How long each kind of data is kept. */
+  retentionWebhookAttemptsMs: number;
+  retentionEventsMs: number;
+  retentionSamplesMs: number;
+  retentionSessionsMs: number;
+  retentionJobsMs: number;
+  retentionResolvedAlertsMs: number;
+}
+
+function alertsAndRetention(
+  env: Env,
+): Omit<AppConfig, Exclude<keyof AppConfig, `alert${string}` | `retention${string}`>> {
+  return {
+    alertEvaluateEveryMs: duration(env, 'ALERT_EVALUATE_EVERY', '30s'),
+    alertDispatchEveryMs: duration(env, 'ALERT_DISPATCH_EVERY', '1s'),
+    alertWebhookUrl: env['ALERT_WEBHOOK_URL'] ? url(env, 'ALERT_WEBHOOK_URL', '', ['http:', 'https:']) : null,
+    alertLogChannel: bool(env, 'ALERT_LOG_CHANNEL', true),
+    alertFailedTxWindowMs: duration(env, 'ALERT_FAILED_TX_WINDOW', '15m'),
+    alertFailedTxRatePercent: int(env, 'ALERT_FAILED_TX_RATE', 20, 1, 100),
+    alertFailedTxMinCount: int(env, 'ALERT_FAILED_TX_MIN_COUNT', 20, 1, 1_000_000),
+    alertQueueBacklog: int(env, 'ALERT_QUEUE_BACKLOG', 1000, 1, 100_000_000),
+    alertQueueFailureRatePercent: int(env, 'ALERT_QUEUE_FAILURE_RATE', 10, 1, 100),
+    alertQueueFailureMinCount: int(env, 'ALERT_QUEUE_FAILURE_MIN_COUNT', 20, 1, 1_000_000),
+    alertQueueFailureWindowMs: duration(env, 'ALERT_QUEUE_FAILURE_WINDOW', '15m'),
+    retentionRunEveryMs: duration(env, 'RETENTION_RUN_EVERY', '1h'),
+    retentionBatchSize: int(env, 'RETENTION_BATCH_SIZE', 1000, 1, 100_000),
+    retentionWebhookAttemptsMs: duration(env, 'RETENTION_WEBHOOK_ATTEMPTS', '30d'),
+    retentionEventsMs: duration(env, 'RETENTION_EVENTS', '30d'),
+    retentionSamplesMs: duration(env, 'RETENTION_SAMPLES', '7d'),
+    retentionSessionsMs: duration(env, 'RETENTION_SESSIONS', '7d'),
+    retentionJobsMs: duration(env, 'RETENTION_JOBS', '7d'),
+    retentionResolvedAlertsMs: duration(env, 'RETENTION_RESOLVED_ALERTS', '90d'),
+  };
 }

@@ -29,7 +29,19 @@ describe('queue declarations', () => {
   });
 
   it('declares the events queue, one job per event type', () => {
-    expect(QUEUE_NAMES).toEqual(['maintenance', 'payments', 'events', 'webhooks']);
+    expect(QUEUE_NAMES).toEqual(
+      expect.arrayContaining([
+        'maintenance',
+        'payments',
+        'events',
+        'gateways',
+        'webhooks',
+        'alerts',
+        'alert-deliveries',
+        'retention',
+        'ledger',
+      ]),
+    );
     expect(jobNamesOf('events')).toContain('payment.captured');
     expect(isJobName('events', 'payment.captured')).toBe(true);
     expect(isJobName('events', 'settlement.paid')).toBe(false);
@@ -86,7 +98,15 @@ describe('queue declarations', () => {
       expect(isJobName(s.queue, s.job)).toBe(true);
       expect(() => parseJobPayload(s.queue, s.job as never, s.payload)).not.toThrow();
     }
-    const config = { auditVerifyEvery: 60_000, retryBaseDelayMs: 30_000, stalePaymentAfterMs: 900_000 };
+    const config = {
+      auditVerifyEvery: 60_000,
+      retryBaseDelayMs: 30_000,
+      stalePaymentAfterMs: 900_000,
+      gatewayHealthIntervalMs: 10_000,
+      alertEvaluateEveryMs: 30_000,
+      alertDispatchEveryMs: 1000,
+      retentionRunEveryMs: 3_600_000,
+    };
     const every = Object.fromEntries(JOB_SCHEDULES.map((s) => [s.id, s.everyMs(config)]));
     expect(every).toEqual({
       'verify-audit-chain': 60_000,
@@ -94,8 +114,19 @@ describe('queue declarations', () => {
       'monitor-stale-payments': 5000,
       'recover-orphaned-payments': 600_000,
       'purge-idempotency-keys': 3_600_000,
+      'collect-gateway-health': 10_000,
+      'reencrypt-gateway-secrets': 86_400_000,
       'sweep-webhook-deliveries': 30_000,
       'flush-api-usage': 15_000,
+      'evaluate-alert-rules': 30_000,
+      'dispatch-alert-notifications': 1000,
+      'clean-webhook-history': 3_600_000,
+      'clean-health-samples': 3_600_000,
+      'clean-sessions': 3_600_000,
+      'clean-jobs-and-alerts': 3_600_000,
+      'release-pending-funds': 300_000,
+      'monitor-wallet-balances': 60_000,
+      'reconcile-ledger': 86_400_000,
     });
     expect(new Set(JOB_SCHEDULES.map((s) => s.id)).size).toBe(JOB_SCHEDULES.length);
   });
@@ -175,5 +206,19 @@ describe('webhooks queue', () => {
     expect(parseJobPayload('webhooks', 'deliver-webhook', payload)).toEqual(payload);
     expect(() => parseJobPayload('webhooks', 'deliver-webhook', { ...payload, attempt: 0 })).toThrow(/attempt/);
     expect(jobOptions('webhooks', 'deliver-webhook')).toMatchObject({ removeOnComplete: true, attempts: 3 });
+  });
+});
+
+describe('alert and retention jobs', () => {
+  it.each([
+    [{ notificationId: '42', channel: 'webhook', kind: 'raised', alert: { id: 'alr_1' } }, true],
+    [{ notificationId: '42', channel: 'sms', kind: 'raised', alert: {} }, false],
+    [{ notificationId: '4x', channel: 'log', kind: 'raised', alert: {} }, false],
+    [{ notificationId: '42', channel: 'log', kind: 'bumped', alert: {} }, false],
+    [{ notificationId: '42', channel: 'log', kind: 'resolved' }, false],
+  ])('validates deliver-alert payload %j → %s', (data, ok) => {
+    const parse = () => parseJobPayload('alert-deliveries', 'deliver-alert', data);
+    if (ok) expect(parse()).toEqual(data);
+    else expect(parse).toThrow(InvalidJobPayloadError);
   });
 });

@@ -1,8 +1,16 @@
 import type { DefaultJobOptions, JobSchedulerTemplateOptions, JobsOptions } from 'bullmq';
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, eventValidator } from './events';
-import { integer, objectOf, oneOf, string, type Validator } from './validation';
+import { integer, objectOf, oneOf, optional, string, type Validator } from './validation';
 import { WEBHOOK_SCHEDULES, WEBHOOKS_QUEUE, type WebhookJobPayloads } from './webhook-jobs';
+import {
+  ALERTS_RETENTION_QUEUES,
+  ALERTS_RETENTION_SCHEDULES,
+  type AlertDeliveryJobPayloads,
+  type AlertsJobPayloads,
+  type AlertsRetentionScheduleConfig,
+  type RetentionJobPayloads,
+} from './alerts-retention-jobs';
 
 /*
  * The single declaration of every queue and job. The API (producers, admin views) and the workers (consumers)
@@ -42,6 +50,13 @@ export interface ReconcilePaymentPayload {
   reconcileAttempts: number;
 }
 
+/** Re-sealing of gateway secrets under the newest ENCRYPTION_KEYS key (daily, or an admin's request). */
+export interface ReencryptGatewaySecretsPayload {
+  trigger: 'schedule' | 'manual';
+  /** The admin who asked (user id), for the log. */
+  requestedBy?: string;
+}
+
 /** Queue name → job name → payload type. */
 export interface JobPayloads {
   maintenance: {
@@ -61,8 +76,32 @@ export interface JobPayloads {
   };
   /** One job per outbox event; the job name is the event type. */
   events: { [T in EventType]: EventEnvelope<T> };
+  /** Gateway health collection and credential key rotation. */
+  gateways: {
+    'collect-gateway-health': ScheduledRunPayload;
+    'reencrypt-gateway-secrets': ReencryptGatewaySecretsPayload;
+  };
   /** Merchant webhook deliveries, their recovery sweep, the API usage flush (libs/queues webhook-jobs.ts). */
   webhooks: WebhookJobPayloads;
+  /**
+   * The operations plane's samplers: queue metrics and system status (each publishes a stream). Worker health is
+   * not a job: a frozen worker holding the scheduler's current job would silence the very check that detects it.
+   */
+  monitoring: {
+    'collect-queue-metrics': ScheduledRunPayload;
+    'check-system-status': ScheduledRunPayload;
+  };
+  /** Alert rules and dispatch; deliveries to the alert channels (alerts-retention-jobs.ts). */
+  alerts: AlertsJobPayloads;
+  'alert-deliveries': AlertDeliveryJobPayloads;
+  /** Data retention cleaners (alerts-retention-jobs.ts). */
+  retention: RetentionJobPayloads;
+  /** The ledger's periodic work: pending → available at the cut-off, wallet alerts, nightly reconciliation. */
+  ledger: {
+    'release-pending-funds': ScheduledRunPayload;
+    'monitor-wallet-balances': ScheduledRunPayload;
+    'reconcile-ledger': ScheduledRunPayload;
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -221,7 +260,72 @@ export const QUEUES: {
     },
     jobs: eventJobs(),
   },
+  gateways: {
+    description: 'Gateway Health Collector ticks and re-encryption of gateway credentials after a key rotation',
+    // A health tick and a re-encryption run may overlap; two ticks never do (the scheduler adds one per interval).
+    concurrency: 2,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 3 },
+    jobs: {
+      'collect-gateway-health': {
+        description:
+          'Probes every enabled gateway, judges its recent attempts, records a health sample and publishes status changes',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'reencrypt-gateway-secrets': {
+        description: 'Re-seals, in batches, every gateway secret sealed under an older ENCRYPTION_KEYS version',
+        validate: objectOf<ReencryptGatewaySecretsPayload>({
+          trigger: oneOf('schedule', 'manual'),
+          requestedBy: optional(string({ maxLength: 40 })),
+        }),
+        options: { removeOnComplete: { count: 100, age: 7 * 24 * HOUR_S } },
+      },
+    },
+  },
   webhooks: WEBHOOKS_QUEUE,
+  monitoring: {
+    description: 'Samples queues and every dependency for the operations streams and status page',
+    // The samplers must not wait on each other: a slow PostgreSQL probe must not delay the queue metrics.
+    concurrency: 2,
+    // A sample is retaken at the next tick: never retried, and only a few finished runs kept.
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...SCAN_JOB_OPTIONS },
+    jobs: {
+      'collect-queue-metrics': {
+        description:
+          'Samples every queue’s job counts into Redis (recent) and queue_metric_samples (history); publishes queue-stats',
+        validate: scheduledRun,
+      },
+      'check-system-status': {
+        description: 'Probes PostgreSQL, Redis, queues, workers, gateways and the outbox; publishes system-status',
+        validate: scheduledRun,
+      },
+    },
+  },
+  ...ALERTS_RETENTION_QUEUES,
+  ledger: {
+    description: 'Ledger housekeeping: releases at the settlement cut-off, wallet balance alerts, reconciliation',
+    // Every ledger writer queues on one lock anyway; reconciliation reads whole tables.
+    concurrency: 1,
+    defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, attempts: 3 },
+    jobs: {
+      'release-pending-funds': {
+        description: 'Moves captured funds from pending to available once their settlement cut-off has passed',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'monitor-wallet-balances': {
+        description: 'Raises a wallet-low alert when a wallet crosses below its threshold, resolves it when back above',
+        validate: scheduledRun,
+        options: SCAN_JOB_OPTIONS,
+      },
+      'reconcile-ledger': {
+        description:
+          'Checks payments against journals and the ledger invariants; raises reconciliation-break alerts naming the culprit',
+        validate: scheduledRun,
+        options: { ...SCAN_JOB_OPTIONS, removeOnComplete: { count: 100, age: 30 * 24 * HOUR_S } },
+      },
+    },
+  },
 };
 
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
@@ -293,7 +397,11 @@ export function jobOptions<Q extends QueueName, J extends JobName<Q>>(
 // ---- schedules ---------------------------------------------------------------------------------------------
 
 /** The settings schedules derive their intervals from. */
-export type ScheduleConfig = Pick<AppConfig, 'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs'>;
+export type ScheduleConfig = Pick<
+  AppConfig,
+  'auditVerifyEvery' | 'retryBaseDelayMs' | 'stalePaymentAfterMs' | 'gatewayHealthIntervalMs' | 'monitorIntervalMs'
+> &
+  AlertsRetentionScheduleConfig;
 
 export interface JobSchedule {
   /** BullMQ job scheduler id: upserting the same id from several processes keeps a single schedule. */
@@ -377,5 +485,56 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     everyMs: () => HOUR_S * 1000,
     payload: { trigger: 'schedule' },
   }),
+  schedule({
+    id: 'collect-gateway-health',
+    queue: 'gateways',
+    job: 'collect-gateway-health',
+    everyMs: (config) => config.gatewayHealthIntervalMs,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'reencrypt-gateway-secrets',
+    queue: 'gateways',
+    job: 'reencrypt-gateway-secrets',
+    everyMs: () => 24 * HOUR_S * 1000,
+    payload: { trigger: 'schedule' },
+  }),
   ...WEBHOOK_SCHEDULES,
+  schedule({
+    id: 'collect-queue-metrics',
+    queue: 'monitoring',
+    job: 'collect-queue-metrics',
+    everyMs: (config) => config.monitorIntervalMs,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'check-system-status',
+    queue: 'monitoring',
+    job: 'check-system-status',
+    everyMs: (config) => config.monitorIntervalMs * 2,
+    payload: { trigger: 'schedule' },
+  }),
+  ...ALERTS_RETENTION_SCHEDULES,
+  // Cut-offs fall at midnight in India: a release within minutes of it is on time.
+  schedule({
+    id: 'release-pending-funds',
+    queue: 'ledger',
+    job: 'release-pending-funds',
+    everyMs: () => 5 * 60_000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'monitor-wallet-balances',
+    queue: 'ledger',
+    job: 'monitor-wallet-balances',
+    everyMs: () => 60_000,
+    payload: { trigger: 'schedule' },
+  }),
+  schedule({
+    id: 'reconcile-ledger',
+    queue: 'ledger',
+    job: 'reconcile-ledger',
+    everyMs: () => 24 * HOUR_S * 1000,
+    payload: { trigger: 'schedule' },
+  }),
 ];

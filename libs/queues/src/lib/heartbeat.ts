@@ -36,6 +36,10 @@ export interface WorkerHeartbeat {
   failed: number;
   version: string;
   outbox?: OutboxRelayStatus;
+  /** Jobs running in this process at the beat. */
+  activeJobs?: number;
+  /** Process memory at the beat, in bytes. */
+  memory?: { rss: number; heapUsed: number };
 }
 
 export const WORKER_ID_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
@@ -57,6 +61,10 @@ const validateHeartbeat = objectOf<WorkerHeartbeat>({
       backlog: integer({ min: 0 }),
       checkedAt: string({ pattern: ISO_INSTANT }),
     }),
+  ),
+  activeJobs: optional(integer({ min: 0 })),
+  memory: optional(
+    object<{ rss: number; heapUsed: number }>({ rss: integer({ min: 0 }), heapUsed: integer({ min: 0 }) }),
   ),
 });
 

@@ -67,6 +67,8 @@ export async function startStack(options: {
     LOG_LEVEL: 'info',
     // Gateways call back the first replica; the others must still see the outcome (one database).
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPorts[0]}`,
+    // The sandbox failure scenarios are asserted attempt by attempt; a test of the breaker itself sets its own.
+    CIRCUIT_FAILURE_THRESHOLD: '1000',
     ...options.env,
   };
   mkdirSync(options.logDir, { recursive: true });

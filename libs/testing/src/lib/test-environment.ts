@@ -34,6 +34,9 @@ export async function setupTestEnvironment(label: string): Promise<void> {
     // Every suite logs in from 127.0.0.1 as the same admin; the login limits get their own tests and Redis prefix.
     LOGIN_MAX_PER_IP: '100000',
     LOGIN_MAX_PER_EMAIL: '100000',
+    // Suites drive sandbox failure scenarios (52, 55) through shared gateways and assert every attempt: a circuit
+    // opened by another suite's failures would route around them. The breaker's own suites set a low threshold.
+    CIRCUIT_FAILURE_THRESHOLD: '1000',
   });
   await prepareDatabase(loadConfig(), createLogger('test-setup', 'warn'));
 }

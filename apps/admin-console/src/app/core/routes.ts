@@ -8,6 +8,12 @@ export const ROUTE_PATHS = {
   merchants: 'merchants',
   auditLog: 'audit-log',
   transactions: 'transactions',
+  gateways: 'gateways',
+  dashboard: 'dashboard',
+  monitoring: 'monitoring',
+  queues: 'queues',
+  alerts: 'alerts',
+  systemStatus: 'system-status',
   developer: 'developer',
 } as const;
 
@@ -17,6 +23,12 @@ export const ROUTE_URLS = {
   merchants: '/merchants',
   auditLog: '/audit-log',
   transactions: '/transactions',
+  gateways: '/gateways',
+  dashboard: '/dashboard',
+  monitoring: '/monitoring',
+  queues: '/queues',
+  alerts: '/alerts',
+  systemStatus: '/system-status',
   developer: '/developer',
 } as const;
 

@@ -13,10 +13,11 @@ export class StreamQueryDto {
   ticket?: string;
 
   @ApiPropertyOptional({
-    description: 'Resume after this event id (as the Last-Event-ID header, which takes precedence)',
+    description:
+      'Resume after this message id (as the Last-Event-ID header, which takes precedence): an `evt_…` id on `transactions`, a `<ms>-<seq>` id on the other streams',
     example: 'evt_01JAZ3NDEKTSV4RRFFQ69G5FAV',
   })
   @IsOptional()
-  @Matches(EVENT_ID_PATTERN, { message: 'lastEventId must be an event id' })
+  @Matches(/^(evt_[0-9A-Z]{26}|\d{1,20}-\d{1,20})$/, { message: 'lastEventId must be a stream message id' })
   lastEventId?: string;
 }

@@ -4,8 +4,8 @@ import type { Logger } from '@lsp/platform';
 import type { HealthChecker } from './health-checker';
 
 /**
- * The workers' only HTTP surface: liveness and readiness for the orchestrator, on WORKERS_HEALTH_PORT. Plain
- * node:http on purpose — no framework, no other routes.
+ * The workers' only HTTP surface: liveness and readiness for the orchestrator and Prometheus metrics, on
+ * WORKERS_HEALTH_PORT. Plain node:http on purpose — no framework, no other routes.
  */
 export class HealthServer {
   private server: Server | null = null;
@@ -13,11 +13,30 @@ export class HealthServer {
   constructor(
     private readonly checker: HealthChecker,
     private readonly logger: Logger,
+    /** Prometheus text for `GET /metrics`; absent serves none. */
+    private readonly metrics: (() => Promise<string>) | null = null,
   ) {}
 
   async listen(port: number): Promise<number> {
     const server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
+      if (path === '/metrics' && this.metrics && (req.method === 'GET' || req.method === 'HEAD')) {
+        const metrics = this.metrics;
+        metrics().then(
+          (text) => {
+            res.writeHead(200, {
+              'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+              'cache-control': 'no-store',
+            });
+            res.end(text);
+          },
+          (err: unknown) => {
+            this.logger.error({ err }, 'metrics collection failed');
+            send(res, 500, { status: 'error', message: 'metrics collection failed' });
+          },
+        );
+        return;
+      }
       if (path !== '/health/live' && path !== '/health/ready') {
         return send(res, 404, { status: 'error', message: 'not found' });
       }

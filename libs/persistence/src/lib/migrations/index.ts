@@ -2,7 +2,11 @@ import { Foundation1764130000000 } from './1764130000000-foundation';
 import { Payments1764140000000 } from './1764140000000-payments';
 import { PaymentListIndexes1764145000000 } from './1764145000000-payment-list-indexes';
 import { PaymentScanIndexes1764150000000 } from './1764150000000-payment-scan-indexes';
+import { GatewayHealth1764160000000 } from './1764160000000-gateway-health';
 import { Webhooks1764180000000 } from './1764180000000-webhooks';
+import { OperationsMonitoring1764190000000 } from './1764190000000-operations-monitoring';
+import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-retention-analytics';
+import { Ledger1764170000000 } from './1764170000000-ledger';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -10,5 +14,9 @@ export const MIGRATIONS = [
   Payments1764140000000,
   PaymentListIndexes1764145000000,
   PaymentScanIndexes1764150000000,
+  GatewayHealth1764160000000,
   Webhooks1764180000000,
+  OperationsMonitoring1764190000000,
+  AlertsRetentionAnalytics1764195000000,
+  Ledger1764170000000,
 ];

@@ -16,6 +16,14 @@ export const PERMISSIONS = {
   viewAllMerchantsPayments: ['admin', 'finance', 'sre'],
   /** `sre` investigates payments but does not move money. */
   refundPayments: ['admin', 'finance', 'merchant'],
+  /** `sre` watches gateway health; only admins change gateways (API.md §6). */
+  viewGateways: ['admin', 'sre'],
+  manageGateways: ['admin'],
+  /** Operations (API.md §10): finance watches the business figures; queues, workers and alerts are for SREs. */
+  viewDashboard: ['admin', 'finance', 'sre'],
+  viewOperations: ['admin', 'sre'],
+  manageQueues: ['admin', 'sre'],
+  manageAlerts: ['admin', 'sre'],
   /** Developer area: a merchant's own; admins and `sre` pick any merchant (the API lets `sre` only read). */
   viewDeveloper: ['admin', 'sre', 'merchant'],
   manageWebhooks: ['admin', 'merchant'],

@@ -25,9 +25,39 @@ async function renderShellAs(roles: Role[]) {
 
 describe('Shell navigation', () => {
   it.each<[Role, string[]]>([
-    ['admin', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log', 'nav-developer']],
-    ['finance', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log']],
-    ['sre', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log', 'nav-developer']],
+    [
+      'admin',
+      [
+        'nav-home',
+        'nav-transactions',
+        'nav-merchants',
+        'nav-gateways',
+        'nav-audit-log',
+        'nav-dashboard',
+        'nav-monitoring',
+        'nav-queues',
+        'nav-alerts',
+        'nav-system-status',
+        'nav-developer',
+      ],
+    ],
+    ['finance', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log', 'nav-dashboard']],
+    [
+      'sre',
+      [
+        'nav-home',
+        'nav-transactions',
+        'nav-merchants',
+        'nav-gateways',
+        'nav-audit-log',
+        'nav-dashboard',
+        'nav-monitoring',
+        'nav-queues',
+        'nav-alerts',
+        'nav-system-status',
+        'nav-developer',
+      ],
+    ],
     ['merchant', ['nav-home', 'nav-transactions', 'nav-developer']],
   ])('shows %s only the entries its role may open', async (role, expected) => {
     const { navIds } = await renderShellAs([role]);

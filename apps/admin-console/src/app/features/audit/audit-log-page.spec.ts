@@ -1,7 +1,7 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
 import type { AuditLogView, ListResponse } from '@lsp/contracts';
 import { storeSession } from '../../../testing/session';
 import { authInterceptor } from '../../core/auth/auth.interceptor';
@@ -140,5 +140,38 @@ describe('AuditLogPage', () => {
     await settle();
     expect(byTestId('audit-filter-date-error')).not.toBeNull();
     backend.expectNone((r) => r.url === URL);
+  });
+});
+
+describe('AuditLogPage linked from another page', () => {
+  it('opens filtered to the object named in ?objectType=&objectId=', async () => {
+    sessionStorage.clear();
+    storeSession(['sre']);
+    TestBed.configureTestingModule({
+      imports: [AuditLogPage],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        {
+          provide: ActivatedRoute,
+          useValue: { snapshot: { queryParamMap: convertToParamMap({ objectType: 'queue', objectId: 'payments' }) } },
+        },
+      ],
+    });
+    const backend = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(AuditLogPage);
+    await fixture.whenStable();
+
+    backend
+      .expectOne(`${URL}?objectType=queue&objectId=payments&limit=20`)
+      .flush(list([entry('aud_1', { action: 'queue.pause', objectType: 'queue', objectId: 'payments' })]));
+    fixture.detectChanges();
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector<HTMLInputElement>('[data-testid="audit-filter-object-id"]')?.value).toBe('payments');
+    expect(el.querySelector<HTMLInputElement>('[data-testid="audit-filter-object-type"]')?.value).toBe('queue');
+    expect(el.querySelectorAll('[data-testid="audit-row"]')).toHaveLength(1);
+    backend.verify();
   });
 });

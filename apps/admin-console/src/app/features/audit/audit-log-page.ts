@@ -8,6 +8,7 @@ import {
   type ValidationErrors,
 } from '@angular/forms';
 import type { AuditLogQuery, AuditLogView, ListResponse } from '@lsp/contracts';
+import { ActivatedRoute } from '@angular/router';
 import { EMPTY, Subject, catchError, finalize, switchMap, tap } from 'rxjs';
 import { type ApiError, toApiError } from '../../core/errors/api-error';
 import { CursorPager } from '../../shared/data/cursor-pager';
@@ -77,7 +78,21 @@ export class AuditLogPage {
         takeUntilDestroyed(this.destroyRef),
       )
       .subscribe();
+    this.applyLinkedFilters();
     this.load();
+  }
+
+  /** Other pages link here as `?objectType=queue&objectId=payments` to show one object's history. */
+  private applyLinkedFilters(): void {
+    const params = inject(ActivatedRoute).snapshot.queryParamMap;
+    const linked = {
+      objectType: clean(params.get('objectType') ?? ''),
+      objectId: clean(params.get('objectId') ?? ''),
+    };
+    if (linked.objectType || linked.objectId) {
+      this.filterForm.patchValue({ objectType: linked.objectType ?? '', objectId: linked.objectId ?? '' });
+      this.filters.set(linked);
+    }
   }
 
   protected load(): void {

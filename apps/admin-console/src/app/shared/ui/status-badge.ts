@@ -15,9 +15,16 @@ const TONES: Record<string, string> = {
   failed_retryable: 'warning',
   partially_refunded: 'info',
   refunded: 'info',
-  // Webhook endpoints and API keys
+  // Gateways: health, circuit breaker, switch
+  healthy: 'success',
+  degraded: 'warning',
+  down: 'danger',
+  closed: 'success',
+  half_open: 'warning',
+  open: 'danger',
   enabled: 'success',
-  disabled: 'danger',
+  disabled: 'neutral',
+  // API keys
   revoked: 'danger',
 };
 

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from '@lsp/platform';
+import { Database, releaseDue } from '@lsp/persistence';
+import type { ScheduledRunPayload } from '@lsp/queues';
+import { ProcessesJob, type JobProcessor } from '../core/job-processor';
+import { LOGGER } from '../core/tokens';
+
+/** Releases per transaction: each holds the ledger's writer lock, so postings wait at most one batch. */
+const BATCH = 100;
+/** A run stops after this many batches; the next run continues where it left off. */
+const MAX_BATCHES = 200;
+
+/**
+ * Pending → available for every capture whose settlement cut-off (`T+1`/`T+2` by the merchant's schedule, at
+ * midnight in India) has passed. Each release is its own journal with reference `release:<paymentId>`, so a run
+ * that crashes half-way and runs again moves nothing twice.
+ */
+@Injectable()
+@ProcessesJob('ledger', 'release-pending-funds')
+export class ReleasePendingFundsProcessor implements JobProcessor<'ledger', 'release-pending-funds'> {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async process(payload: ScheduledRunPayload): Promise<{ released: number; amount: number }> {
+    const now = new Date();
+    let released = 0;
+    let amount = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const result = await this.db.platform((em) => releaseDue(em, now, { limit: BATCH }));
+      released += result.released;
+      amount += result.amount;
+      if (result.released < BATCH) break;
+    }
+    if (released > 0) this.logger.info({ released, trigger: payload.trigger }, 'pending funds released');
+    return { released, amount };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './ledger.repository';
+export * from './commission-rules';
+export * from './ledger-postings';
+export * from './ledger-checks';
+export * from './wallet-thresholds';

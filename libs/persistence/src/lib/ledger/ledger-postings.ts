@@ -1,0 +1,239 @@
+import type { EntityManager } from 'typeorm';
+import {
+  type AccountRef,
+  type Currency,
+  JournalBuilder,
+  LedgerError,
+  type SettlementSchedule,
+  availableAt,
+  commissionFor,
+  journalReference,
+  refundReversal,
+  selectCommissionRule,
+} from '@lsp/domain';
+import { sql } from '../sql';
+import { candidateCommissionRules } from './commission-rules';
+import {
+  type PostedJournal,
+  addPendingRelease,
+  captureJournalOf,
+  dueReleases,
+  isPendingRelease,
+  journalIdByReference,
+  lockLedger,
+  postJournal,
+  refundTotalsOf,
+  removePendingRelease,
+} from './ledger.repository';
+
+/** A posting that cannot happen yet (its capture is not posted); the caller retries later. */
+export class LedgerNotReadyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerNotReadyError';
+  }
+}
+
+export const merchantAccount = (
+  kind: 'merchant_pending' | 'merchant_available' | 'merchant_settled',
+  merchantId: string,
+  currency: Currency,
+): AccountRef => ({ kind, currency, merchantId });
+
+export const platformAccount = (
+  kind: 'platform_commission' | 'gateway_clearing' | 'platform_fees',
+  currency: Currency,
+): AccountRef => ({ kind, currency, merchantId: null });
+
+interface CapturedPaymentRow {
+  id: string;
+  merchant_id: string;
+  amount: string;
+  currency: Currency;
+  method: string;
+  status: string;
+  provider: string | null;
+  settlement_schedule: SettlementSchedule;
+}
+
+const CAPTURED_STATUSES = ['captured', 'partially_refunded', 'refunded'];
+
+export interface CapturePosting extends PostedJournal {
+  commission: number;
+  commissionRuleId: string | null;
+}
+
+/**
+ * Capture → journal: the gateway clearing account is debited the amount, the merchant's pending wallet credited
+ * the amount less commission and the platform's revenue credited the commission (rule chosen by the current
+ * rule set and recorded on the journal). The capture also joins the queue of releases at its settlement cut-off.
+ * Idempotent: a second call for the same payment posts nothing.
+ */
+export async function postCapture(
+  em: EntityManager,
+  paymentId: string,
+  capturedAt: Date = new Date(),
+): Promise<CapturePosting> {
+  const reference = journalReference.capture(paymentId);
+  const existing = await journalIdByReference(em, reference);
+  if (existing) return { journalId: existing, created: false, commission: 0, commissionRuleId: null };
+
+  const [payment] = await sql<CapturedPaymentRow>(
+    em,
+    `SELECT p.id, p.merchant_id, p.amount, p.currency, p.method, p.status, g.provider, m.settlement_schedule
+       FROM payments p JOIN merchants m ON m.id = p.merchant_id LEFT JOIN gateways g ON g.id = p.gateway_id
+      WHERE p.id = $1`,
+    [paymentId],
+  );
+  if (!payment) throw new LedgerError('invalid_journal', `payment ${paymentId} does not exist`);
+  if (!CAPTURED_STATUSES.includes(payment.status)) {
+    throw new LedgerError('invalid_journal', `payment ${paymentId} is ${payment.status}, not captured`);
+  }
+  const amount = Number(payment.amount);
+  const subject = {
+    merchantId: payment.merchant_id,
+    provider: payment.provider ?? 'sandbox',
+    method: payment.method,
+    currency: payment.currency,
+  };
+  const rule = selectCommissionRule(await candidateCommissionRules(em, subject), subject);
+  const commission = commissionFor(rule, amount);
+  const journal = new JournalBuilder('capture', reference, payment.merchant_id)
+    .debit(platformAccount('gateway_clearing', payment.currency), amount)
+    .credit(merchantAccount('merchant_pending', payment.merchant_id, payment.currency), amount - commission)
+    .credit(platformAccount('platform_commission', payment.currency), commission)
+    .build();
+  const matures = availableAt(capturedAt, payment.settlement_schedule);
+  const posted = await postJournal(em, journal, {
+    paymentId,
+    grossAmount: amount,
+    commissionAmount: commission,
+    commissionRuleId: rule.id,
+    commissionRuleVersion: rule.version,
+    occurredAt: capturedAt,
+    metadata: { availableAt: matures.toISOString(), percentBps: rule.percentBps, fixedAmount: rule.fixedAmount },
+  });
+  if (posted.created) {
+    await addPendingRelease(em, {
+      capture_journal_id: posted.journalId,
+      payment_id: paymentId,
+      merchant_id: payment.merchant_id,
+      currency: payment.currency,
+      available_at: matures,
+    });
+  }
+  return { ...posted, commission, commissionRuleId: rule.id };
+}
+
+export interface RefundPosting extends PostedJournal {
+  merchant: number;
+  commission: number;
+  from: 'merchant_pending' | 'merchant_available' | null;
+}
+
+/**
+ * Refund → reversal of the capture pro rata: the merchant gives back its share of the refund (from pending while
+ * the capture has not matured, else from available), the platform the rest of it from commission, and the
+ * gateway clearing account is credited the refund. Refused (LedgerError `insufficient_funds`, nothing posted)
+ * when the merchant's wallet does not hold its share; LedgerNotReadyError while the capture is not posted yet.
+ */
+export async function postRefund(
+  em: EntityManager,
+  refundId: string,
+  refundedAt: Date = new Date(),
+): Promise<RefundPosting> {
+  const reference = journalReference.refund(refundId);
+  const existing = await journalIdByReference(em, reference);
+  if (existing) return { journalId: existing, created: false, merchant: 0, commission: 0, from: null };
+
+  const [refund] = await sql<{
+    id: string;
+    payment_id: string;
+    merchant_id: string;
+    amount: string;
+    currency: Currency;
+    status: string;
+  }>(em, `SELECT id, payment_id, merchant_id, amount, currency, status FROM refunds WHERE id = $1`, [refundId]);
+  if (!refund) throw new LedgerError('invalid_journal', `refund ${refundId} does not exist`);
+  if (refund.status !== 'succeeded') {
+    throw new LedgerError('invalid_journal', `refund ${refundId} is ${refund.status}, not succeeded`);
+  }
+  // Everything read below decides the amounts; nothing may change it before the journal is posted.
+  await lockLedger(em);
+  const capture = await captureJournalOf(em, refund.payment_id);
+  if (!capture)
+    throw new LedgerNotReadyError(`payment ${refund.payment_id} of refund ${refundId} has no capture journal yet`);
+  const before = await refundTotalsOf(em, refund.payment_id);
+  const amount = Number(refund.amount);
+  const split = refundReversal(
+    {
+      gross: Number(capture.gross_amount),
+      commission: Number(capture.commission_amount),
+      refundedBefore: before.refunded,
+      merchantReversedBefore: before.merchantReversed,
+    },
+    amount,
+  );
+  const from = (await isPendingRelease(em, refund.payment_id)) ? 'merchant_pending' : 'merchant_available';
+  const journal = new JournalBuilder('refund', reference, refund.merchant_id)
+    .credit(platformAccount('gateway_clearing', refund.currency), amount)
+    .debit(merchantAccount(from, refund.merchant_id, refund.currency), split.merchant)
+    .debit(platformAccount('platform_commission', refund.currency), split.commission)
+    .build();
+  const posted = await postJournal(em, journal, {
+    paymentId: refund.payment_id,
+    refundId,
+    grossAmount: amount,
+    commissionAmount: split.commission,
+    occurredAt: refundedAt,
+    metadata: { from },
+  });
+  return { ...posted, merchant: split.merchant, commission: split.commission, from };
+}
+
+export interface ReleaseResult {
+  released: number;
+  amount: number;
+}
+
+/**
+ * Pending → available for captures whose settlement cut-off has passed by `until` (and, with `capturedBefore`,
+ * for every capture made up to then, as an on-demand settlement run needs): one release journal per
+ * payment (reference `release:<paymentId>`, so a crash and rerun never moves it twice) for what is left of its
+ * net after refunds taken from pending. Runs under the ledger lock in the caller's transaction; callers keep
+ * `limit` small so the lock is short, and loop.
+ */
+export async function releaseDue(
+  em: EntityManager,
+  until: Date,
+  options: { limit?: number; merchantId?: string | null; capturedBefore?: Date | null } = {},
+): Promise<ReleaseResult> {
+  await lockLedger(em);
+  const due = await dueReleases(
+    em,
+    until,
+    options.limit ?? 200,
+    options.merchantId ?? null,
+    options.capturedBefore ?? null,
+  );
+  let amount = 0;
+  let released = 0;
+  for (const row of due) {
+    const capture = await captureJournalOf(em, row.payment_id);
+    if (!capture) throw new Error(`pending release ${row.capture_journal_id} has no capture journal`);
+    const refunds = await refundTotalsOf(em, row.payment_id);
+    const remaining = Number(capture.gross_amount) - Number(capture.commission_amount) - refunds.merchantReversed;
+    if (remaining > 0) {
+      const currency = row.currency as Currency;
+      const journal = new JournalBuilder('release', journalReference.release(row.payment_id), row.merchant_id)
+        .debit(merchantAccount('merchant_pending', row.merchant_id, currency), remaining)
+        .credit(merchantAccount('merchant_available', row.merchant_id, currency), remaining)
+        .build();
+      const posted = await postJournal(em, journal, { paymentId: row.payment_id, grossAmount: remaining });
+      if (posted.created) amount += remaining;
+    }
+    await removePendingRelease(em, row.capture_journal_id);
+    released++;
+  }
+  return { released, amount };
+}

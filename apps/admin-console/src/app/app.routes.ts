@@ -87,6 +87,11 @@ export const appRoutes: Route[] = [
         canMatch: [roleGuard(PERMISSIONS.viewLedger)],
         loadChildren: () => import('./features/ledger/ledger.routes').then((m) => m.LEDGER_ROUTES),
       },
+      {
+        path: ROUTE_PATHS.developer,
+        canMatch: [roleGuard(PERMISSIONS.viewDeveloper)],
+        loadChildren: () => import('./features/developer/developer.routes').then((m) => m.DEVELOPER_ROUTES),
+      },
     ],
   },
   { path: '**', redirectTo: '' },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminUsageController } from '../developer/admin-usage.controller';
 import { DeveloperController } from '../developer/developer.controller';
 import { UsageRecorder } from '../developer/usage-recorder';
 import { UsageService } from '../developer/usage.service';
@@ -10,7 +11,7 @@ import { MerchantsService } from './merchants.service';
 
 @Module({
   imports: [RateLimitModule],
-  controllers: [MerchantsController, DeveloperController],
+  controllers: [MerchantsController, DeveloperController, AdminUsageController],
   providers: [MerchantsService, MerchantsRepository, ApiKeyAuthenticator, UsageService, UsageRecorder],
   exports: [MerchantsService, ApiKeyAuthenticator],
 })

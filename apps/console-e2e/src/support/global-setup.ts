@@ -70,6 +70,8 @@ export default async function globalSetup(): Promise<void> {
     ENCRYPTION_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     // Every spec signs in as the same admin; the login limit (10 per email per 15 min) has its own API tests.
     LOGIN_MAX_PER_EMAIL: '1000',
+    // The developer spec's webhook receiver listens on loopback.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   };
 
   try {

@@ -19,6 +19,7 @@ export const ROUTE_PATHS = {
   settlements: 'settlements',
   commissionRules: 'commission-rules',
   ledger: 'ledger',
+  developer: 'developer',
 } as const;
 
 export const ROUTE_URLS = {
@@ -38,6 +39,7 @@ export const ROUTE_URLS = {
   settlements: '/settlements',
   commissionRules: '/commission-rules',
   ledger: '/ledger',
+  developer: '/developer',
 } as const;
 
 /** Only same-app absolute paths are accepted as a post-login destination (no open redirects). */

@@ -31,6 +31,10 @@ export const PERMISSIONS = {
   manageFinance: ['admin', 'finance'],
   viewCommissionRules: ['admin', 'finance'],
   viewLedger: ['admin', 'finance'],
+  /** Developer area: a merchant's own; admins and `sre` pick any merchant (the API lets `sre` only read). */
+  viewDeveloper: ['admin', 'sre', 'merchant'],
+  manageWebhooks: ['admin', 'merchant'],
+  revokeApiKeys: ['admin', 'merchant'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -81,4 +81,11 @@ export const NAV_ITEMS: readonly NavItem[] = [
     exact: false,
   },
   { label: 'Books', url: ROUTE_URLS.ledger, permission: 'viewLedger', testId: 'nav-ledger', exact: false },
+  {
+    label: 'Developers',
+    url: ROUTE_URLS.developer,
+    permission: 'viewDeveloper',
+    testId: 'nav-developer',
+    exact: false,
+  },
 ];

@@ -40,6 +40,7 @@ describe('Shell navigation', () => {
         'nav-queues',
         'nav-alerts',
         'nav-system-status',
+        'nav-developer',
       ],
     ],
     ['finance', ['nav-home', 'nav-transactions', 'nav-merchants', 'nav-audit-log', 'nav-dashboard']],
@@ -56,9 +57,10 @@ describe('Shell navigation', () => {
         'nav-queues',
         'nav-alerts',
         'nav-system-status',
+        'nav-developer',
       ],
     ],
-    ['merchant', ['nav-home', 'nav-transactions']],
+    ['merchant', ['nav-home', 'nav-transactions', 'nav-developer']],
   ])('shows %s only the entries its role may open', async (role, expected) => {
     const { navIds } = await renderShellAs([role]);
     expect(navIds.filter((id) => !FINANCE_NAV.includes(id ?? ''))).toEqual(expected);

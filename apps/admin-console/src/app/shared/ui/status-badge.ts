@@ -30,6 +30,8 @@ const TONES: Record<string, string> = {
   requested: 'warning',
   running: 'warning',
   completed: 'success',
+  // API keys
+  revoked: 'danger',
 };
 
 /** A status as a coloured pill; `partially_refunded` reads "partially refunded". */

@@ -75,7 +75,8 @@ describe('dashboard', () => {
     await waitForKpi(page, 'kpi-volume', '₹300.00');
     expect(await textOf(page, 'kpi-payments')).toBe('3');
     expect(await textOf(page, 'kpi-success-rate')).toBe('66.7%');
-    expect(await textOf(page, 'kpi-commission')).toContain('—');
+    // The ledger posts each capture before the rollups count it: 2 % default commission on ₹300 captured.
+    expect(await textOf(page, 'kpi-commission')).toContain('₹6.00');
     const failedRow = page.locator('[data-testid="by-status-row"][data-status="failed"]');
     expect(await failedRow.getByTestId('by-status-count').textContent()).toBe('1');
     expect(await page.getByTestId('by-gateway-row').count()).toBeGreaterThanOrEqual(1);

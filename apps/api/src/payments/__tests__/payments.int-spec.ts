@@ -154,7 +154,11 @@ describe('payments API (API.md §5)', () => {
       expect(retried.status).toBe(201);
       expect(retried.headers.get('idempotent-replayed')).toBeNull();
       expect(retried.body.id).toBe(first.body.id);
-      const { rows } = await owner.query(`SELECT count(*)::int AS n FROM payments WHERE amount = 7000`);
+      // Other suites share the database: count this merchant's payments only.
+      const { rows } = await owner.query(
+        `SELECT count(*)::int AS n FROM payments WHERE amount = 7000 AND merchant_id = $1`,
+        [first.body.merchantId],
+      );
       expect(rows[0].n).toBe(1);
       // While a live request holds the key, a concurrent one is told to retry (409), not run twice.
       await owner.query(

@@ -31,7 +31,8 @@ export function assertNonNegativeMinorUnits(value: unknown, what = 'amount'): as
 export function money(amount: number, currency: Currency): Money {
   assertMinorUnits(amount);
   assertCurrency(currency);
-  return { amount, currency };
+  // -0 is an integer to JavaScript; one zero keeps equality and serialisation unambiguous.
+  return { amount: amount === 0 ? 0 : amount, currency };
 }
 
 export function addMoney(a: Money, b: Money): Money {

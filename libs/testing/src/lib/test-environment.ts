@@ -37,6 +37,9 @@ export async function setupTestEnvironment(label: string): Promise<void> {
     // Suites drive sandbox failure scenarios (52, 55) through shared gateways and assert every attempt: a circuit
     // opened by another suite's failures would route around them. The breaker's own suites set a low threshold.
     CIRCUIT_FAILURE_THRESHOLD: '1000',
+    // Every suite that boots the workers would otherwise create the day's T+1/T+2 runs in the shared database and
+    // settle other suites' merchants; the settlement suites create their runs themselves.
+    SETTLEMENT_SCHEDULES: 'false',
   });
   await prepareDatabase(loadConfig(), createLogger('test-setup', 'warn'));
 }

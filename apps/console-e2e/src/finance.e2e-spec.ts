@@ -211,8 +211,13 @@ describe('finance pages', () => {
     await snap(page, 'f7-rules');
 
     await page.getByTestId('rules-edit').click();
+    const editRows = page.locator('[data-testid="rule-edit-row"]');
+    await editRows.first().waitFor();
+    const rowsBefore = await editRows.count();
     await page.getByTestId('rule-add').click();
-    const added = page.locator('[data-testid="rule-edit-row"]').last();
+    // Pin the new row by index: `.last()` re-resolves per action and could still mean an existing rule's row.
+    const added = editRows.nth(rowsBefore);
+    await added.waitFor();
     await added.getByTestId('rule-merchant').fill(merchant.id);
     await added.getByTestId('rule-percent-bps').fill('150');
     await added.getByTestId('rule-minAmount').fill('500');

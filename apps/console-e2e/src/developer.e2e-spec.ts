@@ -198,8 +198,13 @@ describe('developer area', () => {
       await page.locator('[data-testid="events-table"], [data-testid="state-empty"]').first().waitFor();
     }
     await eventRow.first().waitFor({ timeout: 5_000 });
-    await eventRow.first().getByTestId('event-deliveries').click();
     const delivery = page.getByTestId('delivery').filter({ hasText: receiver.url });
+    // The workers create the delivery after the event: reopen the list until it shows.
+    const deliveryDeadline = Date.now() + 30_000;
+    do {
+      await eventRow.first().getByTestId('event-deliveries').click();
+      await delivery.waitFor({ timeout: 3000 }).catch(() => undefined);
+    } while ((await delivery.count()) === 0 && Date.now() < deliveryDeadline);
     await delivery.waitFor();
     // The first attempt may still be in flight: reopen until it is recorded.
     const attemptDeadline = Date.now() + 30_000;

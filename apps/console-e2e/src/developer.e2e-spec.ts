@@ -201,10 +201,19 @@ describe('developer area', () => {
     const delivery = page.getByTestId('delivery').filter({ hasText: receiver.url });
     // The workers create the delivery after the event: reopen the list until it shows.
     const deliveryDeadline = Date.now() + 30_000;
-    do {
-      await eventRow.first().getByTestId('event-deliveries').click();
-      await delivery.waitFor({ timeout: 3000 }).catch(() => undefined);
-    } while ((await delivery.count()) === 0 && Date.now() < deliveryDeadline);
+    const toggle = eventRow.first().getByTestId('event-deliveries');
+    await toggle.click();
+    while (
+      !(await delivery.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )) &&
+      Date.now() < deliveryDeadline
+    ) {
+      // The button toggles: hide, then show again to reload the list.
+      await toggle.click();
+      await toggle.click();
+    }
     await delivery.waitFor();
     // The first attempt may still be in flight: reopen until it is recorded.
     const attemptDeadline = Date.now() + 30_000;

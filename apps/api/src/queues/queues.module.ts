@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { QueueHistoryRepository } from './queue-history.repository';
-import { QueueRegistry } from './queue-registry';
+import { QueueRegistryModule } from './queue-registry.module';
 import { QueuesController } from './queues.controller';
 import { QueuesService } from './queues.service';
 
 @Module({
+  imports: [QueueRegistryModule],
   controllers: [QueuesController],
-  providers: [QueueRegistry, QueuesService, QueueHistoryRepository],
-  exports: [QueueRegistry, QueuesService],
+  providers: [QueuesService, QueueHistoryRepository],
+  exports: [QueuesService],
 })
 export class QueuesModule {}

@@ -1,33 +1,19 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { type AppConfig, type Logger } from '@lsp/platform';
-import { QUEUES, addJobs, bullConnection, bullPrefix, deliverWebhookJobId } from '@lsp/queues';
-import { APP_CONFIG, LOGGER } from '../core/infra/tokens';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Logger } from '@lsp/platform';
+import { addJobs, deliverWebhookJobId } from '@lsp/queues';
+import { LOGGER } from '../core/infra/tokens';
+import { QueueRegistry } from '../queues/queue-registry';
 
 /**
  * The API's producer of delivery attempts (replays). The delivery rows are already pending with an attempt due
  * when this runs, so a failed enqueue (Redis down) loses nothing: the workers' sweep enqueues overdue deliveries.
  */
 @Injectable()
-export class WebhookDeliveryQueue implements OnModuleDestroy {
-  private readonly queue: Queue;
-
+export class WebhookDeliveryQueue {
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly queues: QueueRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.queue = new Queue('webhooks', {
-      connection: { ...bullConnection(config, 'api-webhooks'), enableOfflineQueue: false },
-      prefix: bullPrefix(config),
-      defaultJobOptions: QUEUES.webhooks.defaultJobOptions,
-    });
-    this.queue.on('error', () => undefined);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    // With Redis unreachable, BullMQ's QUIT rejects; shutting down must still finish.
-    await this.queue.close().catch(() => undefined);
-  }
+  ) {}
 
   async attemptNow(merchantId: string, deliveries: { id: string; attempt_count: number }[]): Promise<void> {
     if (deliveries.length === 0) return;
@@ -35,7 +21,7 @@ export class WebhookDeliveryQueue implements OnModuleDestroy {
     // whichever runs first takes the attempt's lease, the other finds it made.
     const stamp = Date.now();
     await addJobs(
-      this.queue,
+      this.queues.get('webhooks'),
       'webhooks',
       deliveries.map((d) => ({
         job: 'deliver-webhook' as const,

@@ -53,7 +53,7 @@ import { EVENT_HANDLERS, type EventHandler } from './events/event-handler';
 import { gatewayProviders } from './gateways/gateways.providers';
 import { EVENT_HANDLER_TYPES } from './events/event-handlers';
 import { OutboxRelay, type OutboxRelayOptions, createEventsQueue } from './outbox/outbox-relay.service';
-import { MonitoredQueues } from './monitoring/monitored-queues';
+import { DeclaredQueues } from './core/declared-queues';
 import { WorkerHealthMonitor } from './monitoring/worker-health-monitor';
 import { workersMetrics } from './core/metrics';
 import type { PaymentWorkerOptions } from './payments/payment-worker-options';
@@ -210,7 +210,7 @@ export class WorkersModule {
         useFactory: (cfg: AppConfig): Promise<Redis> => connectRedis(cfg, 'workers'),
       },
       WorkerStats,
-      MonitoredQueues,
+      DeclaredQueues,
       WorkerHealthMonitor,
       ...paymentProviders(options.payments),
       ...gatewayProviders(),

@@ -17,7 +17,7 @@ import {
   streamChannel,
 } from '@lsp/queues';
 import { eventually } from '@lsp/testing';
-import { DeclaredQueues } from '../src/alerts/declared-queues';
+import { DeclaredQueues } from '../src/core/declared-queues';
 import type { EvaluateAlertRulesResult } from '../src/alerts/evaluate-alert-rules.processor';
 import { createMerchant } from './factories/outbox-event.factory';
 import { bootWorkers, clearPrefix, plainRedis, testConfig } from './helpers';

@@ -5,7 +5,7 @@ import { newId } from '@lsp/domain';
 import { Database, appendAudit } from '@lsp/persistence';
 import { type JobName, addJob, bullConnection, bullPrefix, jobId } from '@lsp/queues';
 import { eventually } from '@lsp/testing';
-import { DeclaredQueues } from '../src/alerts/declared-queues';
+import { DeclaredQueues } from '../src/core/declared-queues';
 import type { RetentionReport } from '../src/retention/retention-report';
 import { RETENTION_TARGETS } from '../src/retention/retention.repository';
 import { createMerchant } from './factories/outbox-event.factory';

@@ -1,6 +1,5 @@
 import type { Provider } from '@nestjs/common';
 import { RetentionRunner } from '../retention/retention-cleaners.processor';
-import { DeclaredQueues } from './declared-queues';
 
 /** What the alert and retention processors share beyond the core providers. */
-export const ALERTS_RETENTION_PROVIDERS: Provider[] = [DeclaredQueues, RetentionRunner];
+export const ALERTS_RETENTION_PROVIDERS: Provider[] = [RetentionRunner];

@@ -11,7 +11,7 @@ import { type BulkJob, type ScheduledRunPayload, addJobs, jobId, publishStreamMe
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { APP_CONFIG, LOGGER, REDIS } from '../core/tokens';
 import { enabledAlertChannels } from './alert-channels';
-import { DeclaredQueues } from './declared-queues';
+import { DeclaredQueues } from '../core/declared-queues';
 
 /** Notifications per transaction, and transactions per run (the rest waits for the next tick). */
 const BATCH = 100;

@@ -13,7 +13,7 @@ import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { APP_CONFIG, LOGGER } from '../core/tokens';
 import { alertRulesRepository as rules } from './alert-rules.repository';
 import { RULE_PREFIXES, failedTransactionAlerts, queueAlerts, type QueueSnapshot } from './alert-rules';
-import { DeclaredQueues } from './declared-queues';
+import { DeclaredQueues } from '../core/declared-queues';
 
 export interface EvaluateAlertRulesResult {
   /** Fingerprints firing now (raised or bumped). */
@@ -84,7 +84,7 @@ export class EvaluateAlertRulesProcessor implements JobProcessor<'alerts', 'eval
   private async queueSnapshots(): Promise<QueueSnapshot[]> {
     const minutes = Math.max(1, Math.round(this.config.alertQueueFailureWindowMs / 60_000));
     return Promise.all(
-      this.queues.all().map(async ([name, queue]) => {
+      this.queues.all().map(async ({ name, queue }) => {
         const [counts, completed, failed] = await Promise.all([
           queue.getJobCounts('waiting'),
           queue.getMetrics('completed', 0, minutes),

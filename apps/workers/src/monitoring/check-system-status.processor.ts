@@ -12,7 +12,7 @@ import {
 } from '@lsp/queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { APP_CONFIG, REDIS } from '../core/tokens';
-import { MonitoredQueues } from './monitored-queues';
+import { DeclaredQueues } from '../core/declared-queues';
 import {
   overallStatus,
   probeGateways,
@@ -32,7 +32,7 @@ import {
 @ProcessesJob('monitoring', 'check-system-status')
 export class CheckSystemStatusProcessor implements JobProcessor<'monitoring', 'check-system-status'> {
   constructor(
-    @Inject(MonitoredQueues) private readonly queues: MonitoredQueues,
+    @Inject(DeclaredQueues) private readonly queues: DeclaredQueues,
     @Inject(Database) private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -12,7 +12,7 @@ import {
 } from '@lsp/queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { APP_CONFIG, REDIS } from '../core/tokens';
-import { MonitoredQueues } from './monitored-queues';
+import { DeclaredQueues } from '../core/declared-queues';
 
 export async function sampleQueue(name: string, queue: Queue, at: Date): Promise<QueueCountsSample> {
   const [counts, isPaused, completed, failed] = await Promise.all([
@@ -47,7 +47,7 @@ export async function sampleQueue(name: string, queue: Queue, at: Date): Promise
 @ProcessesJob('monitoring', 'collect-queue-metrics')
 export class CollectQueueMetricsProcessor implements JobProcessor<'monitoring', 'collect-queue-metrics'> {
   constructor(
-    @Inject(MonitoredQueues) private readonly queues: MonitoredQueues,
+    @Inject(DeclaredQueues) private readonly queues: DeclaredQueues,
     @Inject(Database) private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

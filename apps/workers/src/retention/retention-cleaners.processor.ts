@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig, Logger } from '@lsp/platform';
 import { Database } from '@lsp/persistence';
 import type { ScheduledRunPayload } from '@lsp/queues';
-import { DeclaredQueues } from '../alerts/declared-queues';
+import { DeclaredQueues } from '../core/declared-queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { APP_CONFIG, LOGGER } from '../core/tokens';
 import { type RetentionReport, report } from './retention-report';
@@ -101,7 +101,7 @@ export class CleanJobsAndAlertsProcessor implements JobProcessor<'retention', 'c
   async process(payload: ScheduledRunPayload): Promise<RetentionReport> {
     const c = this.runner.config;
     const outcomes: TargetOutcome[] = [];
-    for (const [name, queue] of this.queues.all()) {
+    for (const { name, queue } of this.queues.all()) {
       for (const status of ['completed', 'failed'] as const) {
         let removed = 0;
         // BullMQ's clean removes at most `limit` jobs per call, atomically in Redis: small calls, no long block.

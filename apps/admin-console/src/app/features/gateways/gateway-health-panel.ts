@@ -18,7 +18,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { GatewayView } from '@lsp/contracts';
 import { EMPTY, Subject, catchError, finalize, switchMap, tap } from 'rxjs';
 import { type ApiError, toApiError } from '../../core/errors/api-error';
-import { formatLatency, formatPercent } from '../../shared/format/metrics';
+import { formatMs, formatPercent } from '../../shared/format/ops-format';
 import type { ChartSeries } from '../../shared/ui/line-chart-config';
 import { LineChart } from '../../shared/ui/line-chart';
 import { PageState } from '../../shared/ui/page-state';
@@ -63,7 +63,7 @@ export class GatewayHealthPanel {
   protected readonly window = signal<{ from: number; to: number } | null>(null);
 
   protected readonly formatPercent = (v: number) => formatPercent(v);
-  protected readonly formatLatency = (v: number) => formatLatency(v);
+  protected readonly formatLatency = (v: number) => formatMs(v);
   /** Hours and minutes within a day; the date as well over longer windows. */
   protected readonly formatTime = computed(() => {
     const format = new Intl.DateTimeFormat(
@@ -73,7 +73,7 @@ export class GatewayHealthPanel {
     return (epochMs: number) => format.format(new Date(epochMs));
   });
   protected readonly percentText = formatPercent;
-  protected readonly latencyText = formatLatency;
+  protected readonly latencyText = formatMs;
 
   protected readonly successSeries = computed<ChartSeries[]>(() => [
     { label: 'Success rate', points: this.samples().map((s) => ({ x: Date.parse(s.at), y: s.successRate })) },

@@ -8,7 +8,7 @@ import { type ApiError, toApiError } from '../../core/errors/api-error';
 import { type OperationsUpdate, operationsStream } from '../../core/live/operations-stream';
 import { SseService, type StreamState } from '../../core/live/sse.service';
 import { NotificationService } from '../../core/notifications/notification.service';
-import { formatLatency, formatPercent } from '../../shared/format/metrics';
+import { formatMs, formatPercent } from '../../shared/format/ops-format';
 import { ConfirmDialog } from '../../shared/ui/confirm-dialog';
 import { OneTimeSecret } from '../../shared/ui/one-time-secret';
 import { PageState } from '../../shared/ui/page-state';
@@ -94,7 +94,7 @@ export class GatewaysPage {
   protected readonly selected = computed(() => this.gateways().find((g) => g.id === this.selectedId()) ?? null);
 
   protected readonly percent = formatPercent;
-  protected readonly latency = formatLatency;
+  protected readonly latency = formatMs;
 
   private readonly loads = new Subject<void>();
 

@@ -38,3 +38,32 @@ describe('operations formatting', () => {
     expect(statusTone('something-new')).toBe('neutral');
   });
 });
+
+describe('health figure formatting', () => {
+  it.each([
+    [0.9823, '98.2%'],
+    [1, '100%'],
+    [0, '0%'],
+    [0.5, '50%'],
+  ])('shows the share %d as %s', (share, expected) => {
+    expect(formatPercent(share)).toBe(expected);
+  });
+
+  it.each([
+    [245, '245 ms'],
+    [1245.6, '1,246 ms'],
+    [0, '0 ms'],
+  ])('shows %d ms as %s', (ms, expected) => {
+    expect(formatMs(ms)).toBe(expected);
+  });
+
+  it('tells "no data" apart from zero', () => {
+    expect(formatPercent(null)).toBe('—');
+    expect(formatMs(null)).toBe('—');
+    expect(formatMs(undefined)).toBe('—');
+  });
+
+  it('follows the locale it is given', () => {
+    expect(formatPercent(0.985, 'de-DE').replace(/\u00a0/g, ' ')).toBe('98,5 %');
+  });
+});

@@ -1,6 +1,6 @@
 import { Component, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { formatPercent } from '../format/metrics';
+import { formatPercent } from '../format/ops-format';
 import { type ChartSeries, type LineChartConfig, lineChartConfig, summarizeSeries } from './line-chart-config';
 import { CHART_FACTORY, LineChart } from './line-chart';
 

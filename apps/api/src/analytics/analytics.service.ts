@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnalyticsOverview } from '@lsp/contracts';
 import { Database, p95FromHistogram } from '@lsp/persistence';
 import { ApiException } from '../core/http/api.exception';
+import { resolveTimeRange } from '../core/http/time-range';
 import { AnalyticsRepository, type CommissionRow, type OverviewGroupRow } from './analytics.repository';
 import type { AnalyticsOverviewQueryDto } from './dto/analytics-query.dto';
 
@@ -21,14 +22,11 @@ export class AnalyticsService {
   ) {}
 
   async overview(query: AnalyticsOverviewQueryDto): Promise<AnalyticsOverview> {
-    const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
-    if (Number.isNaN(from.getTime())) throw ApiException.invalid('from', 'from is not a valid instant');
-    if (Number.isNaN(to.getTime())) throw ApiException.invalid('to', 'to is not a valid instant');
-    if (from.getTime() >= to.getTime()) throw ApiException.invalid('from', 'from must be before to');
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS) {
-      throw ApiException.invalid('from', 'the range from..to may cover at most 400 days');
-    }
+    const { from, to } = resolveTimeRange(query.from, query.to, {
+      defaultSpanMs: DAY_MS,
+      maxSpanMs: MAX_RANGE_MS,
+      maxSpanText: '400 days',
+    });
     const span = to.getTime() - from.getTime();
     if (query.granularity === 'hour' && span > MAX_HOURLY_RANGE_MS) {
       throw ApiException.invalid('granularity', 'an hourly series may cover at most 7 days; use granularity=day');

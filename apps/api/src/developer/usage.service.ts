@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ApiUsageView } from '@lsp/contracts';
 import { Database, sql } from '@lsp/persistence';
 import { p95FromBuckets } from '@lsp/webhooks';
-import { ApiException } from '../core/http/api.exception';
+import { resolveTimeRange } from '../core/http/time-range';
 
 interface UsageRow {
   day: string;
@@ -37,12 +37,12 @@ export class UsageService {
   constructor(private readonly db: Database) {}
 
   async usage(merchantId: string, fromText?: string, toText?: string): Promise<ApiUsageView> {
-    const to = toText ? new Date(toText) : new Date();
-    const from = fromText ? new Date(fromText) : new Date(to.getTime() - 30 * DAY_MS);
-    if (from.getTime() > to.getTime()) throw ApiException.invalid('from', 'from must not be after to');
-    if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
-      throw ApiException.invalid('from', `from and to may be at most ${MAX_RANGE_DAYS} days apart`);
-    }
+    const { from, to } = resolveTimeRange(fromText, toText, {
+      defaultSpanMs: 30 * DAY_MS,
+      maxSpanMs: MAX_RANGE_DAYS * DAY_MS,
+      maxSpanText: `${MAX_RANGE_DAYS} days`,
+      allowEmpty: true,
+    });
     const [fromDay, toDay] = [from.toISOString().slice(0, 10), to.toISOString().slice(0, 10)];
     const rows = await this.db.merchant(merchantId, (em) =>
       sql<UsageRow>(

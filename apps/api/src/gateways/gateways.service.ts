@@ -21,6 +21,7 @@ import { type AppConfig, SecretBox } from '@lsp/platform';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/principal';
 import { ApiException } from '../core/http/api.exception';
+import { resolveTimeRange } from '../core/http/time-range';
 import { APP_CONFIG } from '../core/infra/tokens';
 import type { CreateGatewayDto, UpdateGatewayDto } from './dto/gateway.dto';
 import { GatewayCacheInvalidation } from './gateway-cache-invalidation';
@@ -78,12 +79,11 @@ export class GatewaysService {
 
   /** The collector's samples for the console chart: `[from, to)`, default the last 24 h, oldest first. */
   async healthHistory(id: string, query: { from?: string; to?: string }): Promise<GatewayHealthHistory> {
-    const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
-    if (from.getTime() >= to.getTime()) throw ApiException.invalid('from', 'from must be before to');
-    if (to.getTime() - from.getTime() > HISTORY_MAX_RANGE_MS) {
-      throw ApiException.invalid('from', 'The range from … to may span at most 31 days');
-    }
+    const { from, to } = resolveTimeRange(query.from, query.to, {
+      defaultSpanMs: DAY_MS,
+      maxSpanMs: HISTORY_MAX_RANGE_MS,
+      maxSpanText: '31 days',
+    });
     // Never finer than one tick: a bucket then holds one sample and the answer is the raw history.
     const bucketMs = Math.max(
       this.config.gatewayHealthIntervalMs,

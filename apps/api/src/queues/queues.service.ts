@@ -14,6 +14,7 @@ import { QUEUES, QUEUE_NAMES, type QueueName, metricSeries } from '@lsp/queues';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/principal';
 import { ApiException } from '../core/http/api.exception';
+import { resolveTimeRange } from '../core/http/time-range';
 import type { CleanJobsDto, PauseQueueDto, RetryJobsDto } from './dto/queues.dto';
 import { JOB_ID_PATTERN } from './dto/queues.dto';
 import { redactJobData } from './job-redaction';
@@ -45,12 +46,11 @@ export class QueuesService {
     toText: string | undefined,
   ): Promise<QueueHistoryResponse> {
     const queue = this.registry.get(queueName).name;
-    const to = toText ? new Date(toText) : new Date();
-    const from = fromText ? new Date(fromText) : new Date(to.getTime() - 3600_000);
-    if (from.getTime() >= to.getTime()) throw ApiException.invalid('from', 'from must be before to');
-    if (to.getTime() - from.getTime() > HISTORY_MAX_SPAN_MS) {
-      throw ApiException.invalid('from', 'from and to may be at most 7 days apart');
-    }
+    const { from, to } = resolveTimeRange(fromText, toText, {
+      defaultSpanMs: 3600_000,
+      maxSpanMs: HISTORY_MAX_SPAN_MS,
+      maxSpanText: '7 days',
+    });
     const bucketSeconds = Math.max(5, Math.ceil((to.getTime() - from.getTime()) / 1000 / HISTORY_MAX_POINTS));
     const data = await this.historyRepo.history(queue, from, to, bucketSeconds);
     return { queue, from: from.toISOString(), to: to.toISOString(), bucketSeconds, data };

@@ -5,9 +5,9 @@ import { Database, recordEvent } from '@lsp/persistence';
 import { eventually } from '@lsp/testing';
 import { addJob, deliverWebhookJobId } from '@lsp/queues';
 import { generateWebhookSecret } from '@lsp/webhooks';
-import { openWebhooksQueue } from '../src/webhooks/webhooks-queue';
 import { createMerchant, outboxEvent } from './factories/outbox-event.factory';
 import { createEndpoint } from './factories/webhook-endpoint.factory';
+import { DeclaredQueues } from '../src/core/declared-queues';
 import { bootWorkers, clearPrefix, testConfig } from './helpers';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -315,18 +315,13 @@ describe('webhook deliveries (outbox → events → webhooks queue → a local r
         WHERE event_id = $1 AND endpoint_id = $2 RETURNING id, attempt_count`,
       [eventId, endpoint.id],
     );
-    const queue = openWebhooksQueue(config, 'test-replay');
-    try {
-      await addJob(
-        queue,
-        'webhooks',
-        'deliver-webhook',
-        { merchantId, deliveryId: rows[0].id, attempt: rows[0].attempt_count + 1, deferrals: 0 },
-        { jobId: deliverWebhookJobId(rows[0].id, rows[0].attempt_count + 1, 99) },
-      );
-    } finally {
-      await queue.close();
-    }
+    await addJob(
+      app.get(DeclaredQueues).get('webhooks'),
+      'webhooks',
+      'deliver-webhook',
+      { merchantId, deliveryId: rows[0].id, attempt: rows[0].attempt_count + 1, deferrals: 0 },
+      { jobId: deliverWebhookJobId(rows[0].id, rows[0].attempt_count + 1, 99) },
+    );
     await eventually(async () => ((await delivery(eventId, endpoint.id))?.status === 'succeeded' ? true : undefined));
     const attempts = await attemptsOf(eventId, endpoint.id);
     expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'succeeded']);

@@ -1,12 +1,11 @@
-import type { Queue } from 'bullmq';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '@lsp/persistence';
 import type { AppConfig } from '@lsp/platform';
 import { EVENT_TYPES, type EventEnvelope, type EventType, addJobs, deliverWebhookJobId } from '@lsp/queues';
 import { isWebhookEventType } from '@lsp/webhooks';
+import { DeclaredQueues } from '../core/declared-queues';
 import { APP_CONFIG } from '../core/tokens';
 import { createDeliveries } from '../webhooks/webhook-deliveries.repository';
-import { openWebhooksQueue } from '../webhooks/webhooks-queue';
 import type { EventHandler } from './event-handler';
 
 /**
@@ -14,21 +13,14 @@ import type { EventHandler } from './event-handler';
  * event and endpoint, so a re-run creates none twice) and the first attempt of each enqueued (idempotent job id).
  */
 @Injectable()
-export class CreateWebhookDeliveriesHandler implements EventHandler, OnApplicationShutdown {
+export class CreateWebhookDeliveriesHandler implements EventHandler {
   readonly name = 'merchant-webhooks';
   readonly eventTypes: readonly EventType[] = EVENT_TYPES.filter((type) => isWebhookEventType(type));
-  private readonly queue: Queue;
-
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.queue = openWebhooksQueue(config, 'webhooks-fan-out');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
-  }
+    @Inject(DeclaredQueues) private readonly queues: DeclaredQueues,
+  ) {}
 
   async handle(event: EventEnvelope): Promise<void> {
     const merchantId = event.merchantId;
@@ -37,7 +29,7 @@ export class CreateWebhookDeliveriesHandler implements EventHandler, OnApplicati
       createDeliveries(em, { id: event.id, type: event.type, merchantId }, this.config.webhookMaxEndpoints),
     );
     await addJobs(
-      this.queue,
+      this.queues.get('webhooks'),
       'webhooks',
       deliveries.map((d) => ({
         job: 'deliver-webhook' as const,

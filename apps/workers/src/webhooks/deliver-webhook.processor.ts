@@ -1,10 +1,11 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Database, raiseAlert } from '@lsp/persistence';
 import { type AppConfig, type Logger, SecretBox } from '@lsp/platform';
 import { type DeliverWebhookPayload, addJob, deliverWebhookJobId } from '@lsp/queues';
 import { retryDelayMs, sendWebhook, signedHeaders, webhookBody } from '@lsp/webhooks';
+import { DeclaredQueues } from '../core/declared-queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { APP_CONFIG, LOGGER, REDIS } from '../core/tokens';
 import { EndpointSlots } from './endpoint-slots';
@@ -15,7 +16,6 @@ import {
   recordAttempt,
   releaseAttempt,
 } from './webhook-deliveries.repository';
-import { openWebhooksQueue } from './webhooks-queue';
 
 export type DeliverOutcome =
   | { outcome: 'skipped' }
@@ -34,10 +34,9 @@ const DEFER_MS = 250;
  */
 @Injectable()
 @ProcessesJob('webhooks', 'deliver-webhook')
-export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'deliver-webhook'>, OnApplicationShutdown {
+export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'deliver-webhook'> {
   private readonly box: SecretBox;
   private readonly slots: EndpointSlots;
-  private readonly queue: Queue;
   private readonly leaseMs: number;
 
   constructor(
@@ -45,16 +44,12 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(DeclaredQueues) private readonly queues: DeclaredQueues,
   ) {
     this.box = new SecretBox(config.encryptionKeys);
     // A lease outlives the longest possible attempt; after that a stalled job's attempt may be made again.
     this.leaseMs = config.webhookTimeoutMs + 15_000;
     this.slots = new EndpointSlots(redis, config, config.webhookEndpointConcurrency, this.leaseMs);
-    this.queue = openWebhooksQueue(config, 'webhooks-producer');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
   }
 
   async process(payload: DeliverWebhookPayload, job: Job): Promise<DeliverOutcome> {
@@ -72,7 +67,7 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
       const at = new Date(Date.now() + DEFER_MS);
       await this.db.merchant(merchantId, (em) => releaseAttempt(em, deliveryId, at));
       await addJob(
-        this.queue,
+        this.queues.get('webhooks'),
         'webhooks',
         'deliver-webhook',
         { ...payload, deferrals: payload.deferrals + 1 },
@@ -157,7 +152,7 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
 
     if (nextAttemptAt && !health.disabled) {
       await addJob(
-        this.queue,
+        this.queues.get('webhooks'),
         'webhooks',
         'deliver-webhook',
         { merchantId: delivery.merchant_id, deliveryId: delivery.id, attempt: attempt + 1, deferrals: 0 },

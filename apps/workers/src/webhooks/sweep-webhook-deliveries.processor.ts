@@ -1,13 +1,11 @@
-import type { Queue } from 'bullmq';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@lsp/platform';
 import { Database } from '@lsp/persistence';
 import { type ScheduledRunPayload, addJobs, deliverWebhookJobId } from '@lsp/queues';
-import type { AppConfig } from '@lsp/platform';
+import { DeclaredQueues } from '../core/declared-queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
-import { APP_CONFIG, LOGGER } from '../core/tokens';
+import { LOGGER } from '../core/tokens';
 import { overdueDeliveries } from './webhook-deliveries.repository';
-import { openWebhooksQueue } from './webhooks-queue';
 
 /** Overdue by this much, a pending attempt has surely lost its job (jobs run within a second of their time). */
 const OVERDUE_GRACE_MS = 60_000;
@@ -20,27 +18,17 @@ const BATCH = 500;
  */
 @Injectable()
 @ProcessesJob('webhooks', 'sweep-webhook-deliveries')
-export class SweepWebhookDeliveriesProcessor
-  implements JobProcessor<'webhooks', 'sweep-webhook-deliveries'>, OnApplicationShutdown
-{
-  private readonly queue: Queue;
-
+export class SweepWebhookDeliveriesProcessor implements JobProcessor<'webhooks', 'sweep-webhook-deliveries'> {
   constructor(
     @Inject(Database) private readonly db: Database,
-    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.queue = openWebhooksQueue(config, 'webhooks-sweep');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
-  }
+    @Inject(DeclaredQueues) private readonly queues: DeclaredQueues,
+  ) {}
 
   async process(payload: ScheduledRunPayload): Promise<{ requeued: number }> {
     const rows = await this.db.platform((em) => overdueDeliveries(em, OVERDUE_GRACE_MS, BATCH));
     await addJobs(
-      this.queue,
+      this.queues.get('webhooks'),
       'webhooks',
       rows.map((r) => ({
         job: 'deliver-webhook' as const,

@@ -39,6 +39,8 @@ describe('outbox relay', () => {
   // Undone after each test, last registered first: relays stop before their queues close and prefixes are cleared.
   let cleanups: (() => Promise<unknown>)[] = [];
   let configs = 0;
+  /** Every event this file recorded. */
+  const recorded: string[] = [];
 
   /** A Redis prefix of its own per test, so job counts are exact. */
   function freshConfig(overrides: Record<string, string> = {}): AppConfig {
@@ -70,6 +72,7 @@ describe('outbox relay', () => {
     return db.merchant(merchantId, async (em) => {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) ids.push(await recordEvent(em, outboxEvent({ merchantId, ...overrides })));
+      recorded.push(...ids);
       return ids;
     });
   }
@@ -90,9 +93,21 @@ describe('outbox relay', () => {
     });
   }
 
-  async function jobCount(queue: Queue): Promise<number> {
-    const counts = await queue.getJobCounts();
-    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  /**
+   * Jobs in the queue carrying one of `eventIds`. Other suites share the database, so a relay may also publish
+   * events they record meanwhile: only the test's own events are counted.
+   */
+  async function jobCount(queue: Queue, eventIds: readonly string[]): Promise<number> {
+    const jobs = await queue.getJobs([
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+      'delayed',
+      'prioritized',
+      'waiting-children',
+    ]);
+    return jobs.filter((job) => eventIds.includes((job.data as { id?: string }).id ?? '')).length;
   }
 
   async function jobsOf(queue: Queue, published: readonly OutboxState[]): Promise<(Job | undefined)[]> {
@@ -111,8 +126,11 @@ describe('outbox relay', () => {
   afterEach(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     cleanups = [];
-    // Every test leaves the outbox fully published, so no relay of another test (or file) sees its rows.
-    const { rows: left } = await owner.query(`SELECT id FROM outbox_events WHERE published_at IS NULL`);
+    // Every test leaves its events published (or deleted), so no relay of another test (or file) sees its rows.
+    const { rows: left } = await owner.query(
+      `SELECT id FROM outbox_events WHERE published_at IS NULL AND id = ANY($1)`,
+      [recorded],
+    );
     expect(left).toEqual([]);
   });
 
@@ -135,7 +153,11 @@ describe('outbox relay', () => {
       ...(await record(1, { type: 'payment.created' })),
       ...(await record(1, { type: 'payment.captured' })),
       // A platform event: no merchant.
-      await db.platform((em) => recordEvent(em, outboxEvent({ type: 'refund.failed', aggregateType: 'refund' }))),
+      await db.platform(async (em) => {
+        const id = await recordEvent(em, outboxEvent({ type: 'refund.failed', aggregateType: 'refund' }));
+        recorded.push(id);
+        return id;
+      }),
     ];
 
     const published = await allPublished(ids);
@@ -160,7 +182,7 @@ describe('outbox relay', () => {
     const relayInApp = app.get<OutboxRelay>(OUTBOX_RELAY);
     const passes = relayInApp.totals.passes;
     await eventually(async () => (relayInApp.totals.passes >= passes + 3 ? true : undefined));
-    expect(await jobCount(queue)).toBe(3);
+    expect(await jobCount(queue, ids)).toBe(3);
     expect((await rows(ids)).map((r) => r.publish_attempts)).toEqual([1, 1, 1]);
 
     const redis = plainRedis(config);
@@ -190,8 +212,9 @@ describe('outbox relay', () => {
     const published = await allPublished(ids);
     expect(published.filter((r) => r.publish_attempts !== 1)).toEqual([]);
     expect(new Set(published.map((r) => r.claimed_by))).toEqual(new Set(['relay-a', 'relay-b']));
-    expect(a.totals.published + b.totals.published).toBe(200);
-    expect(await jobCount(queue)).toBe(200);
+    // At least ours: events other suites record meanwhile may be relayed too.
+    expect(a.totals.published + b.totals.published).toBeGreaterThanOrEqual(200);
+    expect(await jobCount(queue, ids)).toBe(200);
     expect((await jobsOf(queue, published)).filter((job) => !job)).toEqual([]);
   });
 
@@ -218,7 +241,7 @@ describe('outbox relay', () => {
       expect(row).toMatchObject({ claimed_by: 'survivor', publish_attempts: 2 });
       expect((row.published_at as Date).getTime()).toBeGreaterThanOrEqual(claimedUntil.getTime());
     }
-    expect(await jobCount(queue)).toBe(6);
+    expect(await jobCount(queue, [...orphaned, ...later])).toBe(6);
   });
 
   it('adds no duplicate job when events that reached Redis but were never marked are published again', async () => {
@@ -248,7 +271,7 @@ describe('outbox relay', () => {
       publishTimeoutMs: 500,
     });
     await expect(crashing.relayOnce()).rejects.toThrow('Connection terminated unexpectedly');
-    expect(await jobCount(queue)).toBe(5);
+    expect(await jobCount(queue, ids)).toBe(5);
     for (const row of await rows(ids)) expect(row).toMatchObject({ published_at: null, claimed_by: 'crashing' });
     const firstJobs = await jobsOf(queue, await rows(ids));
 
@@ -256,9 +279,9 @@ describe('outbox relay', () => {
     next.start();
     const published = await allPublished(ids);
     for (const row of published) expect(row).toMatchObject({ claimed_by: 'next', publish_attempts: 2 });
-    expect(next.totals.published).toBe(5);
+    expect(next.totals.published).toBeGreaterThanOrEqual(5);
     // Re-published, not re-added: still five jobs, the very ones the first relay created.
-    expect(await jobCount(queue)).toBe(5);
+    expect(await jobCount(queue, ids)).toBe(5);
     const jobs = await jobsOf(queue, published);
     expect(jobs.map((j) => j?.timestamp)).toEqual(firstJobs.map((j) => j?.timestamp));
   });
@@ -299,7 +322,7 @@ describe('outbox relay', () => {
 
     await proxy.restore();
     await allPublished(during);
-    expect(await jobCount(queue)).toBe(7);
+    expect(await jobCount(queue, [...before, ...during])).toBe(7);
     expect((await jobsOf(queue, await rows(during))).filter((job) => !job)).toEqual([]);
     await eventually(async () => (relayed.status?.backlog === 0 ? true : undefined));
   });
@@ -338,7 +361,7 @@ describe('outbox relay', () => {
     expect(stopping.running).toBe(false);
     for (const row of await rows(ids)) expect(row).toMatchObject({ claimed_by: 'stopping', publish_attempts: 1 });
     expect((await rows(ids)).every((r) => r.published_at !== null)).toBe(true);
-    expect(await jobCount(queue)).toBe(3);
+    expect(await jobCount(queue, ids)).toBe(3);
   });
 
   it('parks an event it cannot publish, with a critical alert, without holding up the rest of its batch', async () => {
@@ -366,8 +389,8 @@ describe('outbox relay', () => {
     expect(parked).toMatchObject({ published_at: null, claimed_by: 'parker', publish_attempts: 1 });
     // Set aside for parkInvalidForMs (an hour by default), not retried on every pass.
     expect((parked.claimed_until as Date).getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
-    expect(parker.totals.parked).toBe(1);
-    expect(await jobCount(queue)).toBe(1);
+    expect(parker.totals.parked).toBeGreaterThanOrEqual(1);
+    expect(await jobCount(queue, [good, unknown])).toBe(1);
 
     const { rows: alerts } = await owner.query(
       `SELECT severity, details FROM alerts WHERE fingerprint = $1 AND status <> 'resolved'`,

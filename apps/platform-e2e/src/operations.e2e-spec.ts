@@ -12,10 +12,23 @@ import { type Stack, eventually, startStack } from '@lsp/testing';
 
 const ROOT = join(__dirname, '../../..');
 
+/** The fields of the stream messages these tests read (queue-stats, worker-health, system-status). */
+interface StreamJson {
+  stream: string;
+  type: string;
+  merchantId: string | null;
+  data: {
+    queues: QueueSummary[];
+    workers: WorkerView[];
+    components: SystemStatusView['components'];
+    status: SystemStatusView['status'];
+  };
+}
+
 interface SseEvent {
   id?: string;
   event: string;
-  json: any;
+  json: StreamJson;
 }
 
 /** A minimal SSE reader over fetch: collects events until closed. */
@@ -60,7 +73,7 @@ class Sse {
             this.events.push({
               id: fields['id'],
               event: fields['event'] ?? 'message',
-              json: JSON.parse(fields['data']),
+              json: JSON.parse(fields['data']) as StreamJson,
             });
           }
         }

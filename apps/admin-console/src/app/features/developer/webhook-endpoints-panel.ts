@@ -40,7 +40,10 @@ const DISABLED_REASONS: Record<string, string> = {
   failing: 'failing for 5 days',
 };
 
-/** Webhook endpoints: create, rotate secret, enable/disable, delete, and send a test event with its live result. */
+/**
+ * Webhook endpoints: create, edit (URL, events, description), rotate secret, enable/disable, delete, and send a
+ * test event with its live result.
+ */
 @Component({
   selector: 'app-webhook-endpoints-panel',
   imports: [DatePipe, ConfirmDialog, EndpointForm, OneTimeSecret, PageState, StatusBadge, WebhookTestResultView],
@@ -146,6 +149,15 @@ const DISABLED_REASONS: Record<string, string> = {
                       <button
                         type="button"
                         class="btn btn-secondary btn-sm"
+                        data-testid="endpoint-edit"
+                        [attr.aria-expanded]="editing() === endpoint.id"
+                        (click)="editing.set(editing() === endpoint.id ? null : endpoint.id)"
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        class="btn btn-secondary btn-sm"
                         data-testid="endpoint-rotate"
                         (click)="pending.set({ kind: 'rotate', endpoint })"
                       >
@@ -189,6 +201,18 @@ const DISABLED_REASONS: Record<string, string> = {
                     }
                   </td>
                 </tr>
+                @if (editing() === endpoint.id) {
+                  <tr>
+                    <td colspan="5">
+                      <app-endpoint-form
+                        [scope]="scope()"
+                        [endpoint]="endpoint"
+                        (updated)="onUpdated($event)"
+                        (cancelled)="editing.set(null)"
+                      />
+                    </td>
+                  </tr>
+                }
                 @if (redeliverFailedFor() === endpoint.id) {
                   <tr>
                     <td colspan="5">
@@ -281,6 +305,8 @@ export class WebhookEndpointsPanel {
   protected readonly loading = signal(true);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly showCreate = signal(false);
+  /** The endpoint whose edit form is open. */
+  protected readonly editing = signal<string | null>(null);
   protected readonly secret = signal<ShownSecret | null>(null);
   protected readonly pending = signal<PendingAction | null>(null);
   protected readonly busy = signal(false);
@@ -327,6 +353,12 @@ export class WebhookEndpointsPanel {
     });
     this.notifications.success('Webhook endpoint created.');
     this.load();
+  }
+
+  protected onUpdated(endpoint: WebhookEndpointView): void {
+    this.editing.set(null);
+    this.replace(endpoint);
+    this.notifications.success(`Webhook endpoint ${endpoint.url} saved.`);
   }
 
   protected openRedeliverFailed(endpoint: WebhookEndpointView): void {

@@ -100,6 +100,12 @@ describe('EndpointForm (edit)', () => {
     expect(byTestId('endpoint-url-error')?.textContent).toContain('private address');
     expect(byTestId('endpoint-form-error')).toBeNull();
     expect(saved).toEqual([]);
+
+    // Correcting the URL drops the verdict on the old one.
+    url.value = 'https://shop.example.com/v2';
+    url.dispatchEvent(new Event('input'));
+    await settle();
+    expect(byTestId('endpoint-url-error')).toBeNull();
   });
 
   it('sends nothing and says so when nothing changed', async () => {

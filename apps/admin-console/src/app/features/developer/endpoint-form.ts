@@ -162,6 +162,11 @@ export class EndpointForm {
   protected readonly unchanged = signal(false);
 
   constructor() {
+    // The API's verdict was on the values it saw: once they change it no longer applies.
+    this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => {
+      this.apiError.set(null);
+      this.unchanged.set(false);
+    });
     effect(() => {
       const endpoint = this.endpoint();
       untracked(() => this.prefill(endpoint));
@@ -203,6 +208,7 @@ export class EndpointForm {
   }
 
   protected toggle(type: string): void {
+    this.apiError.set(null);
     this.unchanged.set(false);
     this.events.update((events) => toggleEvent(events, type));
   }

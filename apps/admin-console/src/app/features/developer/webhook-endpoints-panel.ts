@@ -3,6 +3,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  computed,
   effect,
   inject,
   input,
@@ -58,12 +59,7 @@ const DISABLED_REASONS: Record<string, string> = {
           </p>
         </div>
         @if (canManage() && !showCreate()) {
-          <button
-            type="button"
-            class="btn btn-primary"
-            data-testid="endpoint-create-open"
-            (click)="showCreate.set(true)"
-          >
+          <button type="button" class="btn btn-primary" data-testid="endpoint-create-open" (click)="openCreate()">
             Add endpoint
           </button>
         }
@@ -79,6 +75,14 @@ const DISABLED_REASONS: Record<string, string> = {
       }
       @if (showCreate()) {
         <app-endpoint-form [scope]="scope()" (created)="onCreated($event)" (cancelled)="showCreate.set(false)" />
+      }
+      @if (editedEndpoint(); as endpoint) {
+        <app-endpoint-form
+          [scope]="scope()"
+          [endpoint]="endpoint"
+          (updated)="onUpdated($event)"
+          (cancelled)="editing.set(null)"
+        />
       }
 
       @if (loading()) {
@@ -151,7 +155,7 @@ const DISABLED_REASONS: Record<string, string> = {
                         class="btn btn-secondary btn-sm"
                         data-testid="endpoint-edit"
                         [attr.aria-expanded]="editing() === endpoint.id"
-                        (click)="editing.set(editing() === endpoint.id ? null : endpoint.id)"
+                        (click)="openEdit(endpoint)"
                       >
                         Edit
                       </button>
@@ -201,18 +205,6 @@ const DISABLED_REASONS: Record<string, string> = {
                     }
                   </td>
                 </tr>
-                @if (editing() === endpoint.id) {
-                  <tr>
-                    <td colspan="5">
-                      <app-endpoint-form
-                        [scope]="scope()"
-                        [endpoint]="endpoint"
-                        (updated)="onUpdated($event)"
-                        (cancelled)="editing.set(null)"
-                      />
-                    </td>
-                  </tr>
-                }
                 @if (redeliverFailedFor() === endpoint.id) {
                   <tr>
                     <td colspan="5">
@@ -307,6 +299,7 @@ export class WebhookEndpointsPanel {
   protected readonly showCreate = signal(false);
   /** The endpoint whose edit form is open. */
   protected readonly editing = signal<string | null>(null);
+  protected readonly editedEndpoint = computed(() => this.endpoints().find((e) => e.id === this.editing()) ?? null);
   protected readonly secret = signal<ShownSecret | null>(null);
   protected readonly pending = signal<PendingAction | null>(null);
   protected readonly busy = signal(false);
@@ -353,6 +346,17 @@ export class WebhookEndpointsPanel {
     });
     this.notifications.success('Webhook endpoint created.');
     this.load();
+  }
+
+  /** One form at a time: creating closes an edit and the other way round. */
+  protected openCreate(): void {
+    this.editing.set(null);
+    this.showCreate.set(true);
+  }
+
+  protected openEdit(endpoint: WebhookEndpointView): void {
+    this.showCreate.set(false);
+    this.editing.set(this.editing() === endpoint.id ? null : endpoint.id);
   }
 
   protected onUpdated(endpoint: WebhookEndpointView): void {

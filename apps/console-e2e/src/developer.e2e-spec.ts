@@ -244,7 +244,7 @@ describe('developer area', () => {
     await context.close();
   });
 
-  it('lets an admin pick a merchant, see its keys, usage and endpoints, and disable an endpoint', async () => {
+  it('lets an admin pick a merchant, see its keys, usage and endpoints, edit an endpoint’s events and disable it', async () => {
     const { merchant, apiKey } = await merchantWithUser();
     const admin = { email: `admin-dev-${uniqueSuffix()}@e2e.test`, password: strongPassword() };
     await createUser(token, { ...admin, roles: ['admin'] });
@@ -273,6 +273,39 @@ describe('developer area', () => {
     await page.getByTestId('developer-tab-webhooks').click();
     const row = page.locator(`[data-testid="endpoint-row"][data-endpoint-id="${endpoint.id}"]`);
     await row.waitFor();
+
+    // Edit in place: the form opens prefilled, the API's refusal of a URL shows under the field, and saving a
+    // new event set updates the row — without ever showing a secret.
+    await row.getByTestId('endpoint-edit').click();
+    const edit = page.getByTestId('endpoint-edit-form');
+    await edit.waitFor();
+    expect(await edit.getByTestId('endpoint-url').inputValue()).toBe(`${receiver.url}/admin`);
+    expect(await edit.getByTestId('endpoint-event-refund.succeeded').isChecked()).toBe(true);
+    await edit.getByTestId('endpoint-url').fill('ftp://example.com/hooks');
+    await edit.getByTestId('endpoint-submit').click();
+    await edit.getByTestId('endpoint-url-error').waitFor();
+    expect(await edit.getByTestId('endpoint-url-error').textContent()).toMatch(/url/i);
+    await edit.getByTestId('endpoint-url').fill(`${receiver.url}/admin`);
+    await edit.getByTestId('endpoint-event-refund.succeeded').uncheck();
+    await edit.getByTestId('endpoint-event-payment.failed').check();
+    await edit.getByTestId('endpoint-event-settlement.paid').check();
+    await snap(page, 'd7b-admin-endpoint-edit');
+    await edit.getByTestId('endpoint-submit').click();
+    await edit.waitFor({ state: 'detached' });
+    await page.getByTestId('toast').filter({ hasText: 'saved' }).first().waitFor();
+    const events = await row.locator('td').nth(1).textContent();
+    expect(events).toContain('payment.failed');
+    expect(events).toContain('settlement.paid');
+    expect(events).not.toContain('refund.succeeded');
+    expect(await page.getByTestId('one-time-secret').count()).toBe(0);
+    const edited = await fetch(`${e2eEnv().baseUrl}/api/v1/webhook-endpoints/${endpoint.id}`, {
+      headers: { Authorization: `Bearer ${apiKey.secret}` },
+    });
+    expect(((await edited.json()) as { events: string[] }).events.sort()).toEqual([
+      'payment.failed',
+      'settlement.paid',
+    ]);
+
     await row.getByTestId('endpoint-disable').click();
     await page.getByTestId('confirm-accept').click();
     await row.getByTestId('endpoint-status').filter({ hasText: 'disabled by you' }).waitFor();

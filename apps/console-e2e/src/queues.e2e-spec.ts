@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { adminToken, createMerchant, createPayment, uniqueSuffix } from './support/api-client';
 import { launchBrowser, openConsole, signIn, snap } from './support/browser';
 import { e2eEnv } from './support/env';
-import { latestCompletedJobId } from './support/ops-fixtures';
+import { failingJob, latestCompletedJobId } from './support/ops-fixtures';
 import { textOf } from './support/operations';
 
 const queueRow = (page: Page, queue: string) => page.locator(`[data-testid="queue-row"][data-queue="${queue}"]`);
@@ -101,4 +101,56 @@ describe('queues', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('lists the failed jobs of a queue, opens one from its row and retries it after confirming', async () => {
+    const jobId = await failingJob('maintenance', 'verify-audit-chain', `e2e-failed-${uniqueSuffix()}`);
+
+    const { adminEmail, adminPassword } = e2eEnv();
+    const { context, page, pageErrors } = await openConsole(browser);
+    await signIn(page, adminEmail, adminPassword);
+    await page.getByTestId('nav-queues').click();
+    await page.getByTestId('queues-table').waitFor();
+    await page.getByTestId('jobs-queue').selectOption('maintenance');
+    expect(await page.getByTestId('jobs-state').inputValue()).toBe('failed');
+    await page.getByTestId('jobs-show').click();
+    const row = page.locator(`[data-testid="job-row"][data-job-id="${jobId}"]`);
+    await row.waitFor();
+    expect(await row.getByTestId('job-row-attempts').textContent()).toContain('1 of 1');
+    expect((await row.getByTestId('job-row-reason').textContent())?.trim()).not.toBe('—');
+    await snap(page, 'o6-queue-failed-jobs');
+
+    // The row opens the job drawer, where the (redacted) payload lives; the list never carries it.
+    await row.click();
+    const drawer = page.getByTestId('job-detail');
+    expect(await drawer.getByTestId('job-detail-id').textContent()).toBe(jobId);
+    await drawer.getByTestId('job-detail-state').filter({ hasText: 'failed' }).waitFor();
+    expect(await drawer.getByTestId('job-detail-data').textContent()).toContain('not the declared payload');
+    await drawer.getByTestId('job-detail-close').click();
+    await drawer.waitFor({ state: 'detached' });
+
+    await row.getByTestId('job-select').check();
+    await page.getByTestId('jobs-retry-selected').click();
+    await confirm(page, 'Retry 1 failed job of maintenance?');
+    await page.getByTestId('toast').filter({ hasText: '1 failed job of maintenance retried.' }).waitFor();
+    await snap(page, 'o7-queue-job-retried');
+
+    // It ran again and, its payload still wrong, failed again: back in the list with a second attempt.
+    await eventuallyShows(page, row, '2 of 1');
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });
+
+/** Re-reads the jobs list until the row shows the attempts (the worker runs the retried job meanwhile). */
+async function eventuallyShows(page: Page, row: Locator, attempts: string): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    await page.getByTestId('jobs-show').click();
+    await page.getByTestId('jobs-show').and(page.locator(':enabled')).waitFor();
+    if ((await row.count()) > 0 && (await row.getByTestId('job-row-attempts').textContent())?.includes(attempts)) {
+      return;
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`the job row never showed ${attempts} attempts`);
+}

@@ -4,6 +4,7 @@ import type {
   ListResponse,
   QueueCleanResponse,
   QueueHistoryResponse,
+  QueueJobRow,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -13,6 +14,7 @@ import { CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/principal';
 import {
   CleanJobsDto,
+  JobListQueryDto,
   JobQueryDto,
   PauseQueueDto,
   QueueHistoryQueryDto,
@@ -44,6 +46,12 @@ export class QueuesController {
   @Get('history')
   history(@Query() query: QueueHistoryQueryDto): Promise<QueueHistoryResponse> {
     return this.queues.history(query.queue, query.from, query.to);
+  }
+
+  /** Jobs of one state, newest first, paged like every list; rows carry no job data (the detail view redacts it). */
+  @Get('jobs')
+  jobs(@Query() query: JobListQueryDto): Promise<ListResponse<QueueJobRow>> {
+    return this.queues.jobs(query);
   }
 
   /** One job: payload with secrets and personal data redacted, attempts, logs, last failure's stack trace. */

@@ -4,6 +4,7 @@ import type {
   ListResponse,
   QueueCleanResponse,
   QueueHistoryResponse,
+  QueueJobRow,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -15,8 +16,10 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/principal';
 import { ApiException } from '../core/http/api.exception';
 import { resolveTimeRange } from '../core/http/time-range';
-import type { CleanJobsDto, PauseQueueDto, RetryJobsDto } from './dto/queues.dto';
+import { DEFAULT_PAGE_SIZE, toListResponse } from '../core/http/pagination';
+import type { CleanJobsDto, JobListQueryDto, PauseQueueDto, RetryJobsDto } from './dto/queues.dto';
 import { JOB_ID_PATTERN } from './dto/queues.dto';
+import { readJobPage } from './job-page';
 import { redactJobData } from './job-redaction';
 import { QueueHistoryRepository } from './queue-history.repository';
 import { QueueRegistry } from './queue-registry';
@@ -170,6 +173,21 @@ export class QueuesService {
       },
     );
     return this.summary(queue.name as QueueName);
+  }
+
+  /** One page of a state's jobs, newest first, without their data. */
+  async jobs(query: JobListQueryDto): Promise<ListResponse<QueueJobRow>> {
+    const queue = this.registry.get(query.queue);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await readJobPage(queue, query.state, query.startingAfter, limit + 1);
+    if (rows === 'cursor-gone') {
+      throw ApiException.invalid(
+        'startingAfter',
+        `Job '${String(query.startingAfter)}' is no longer ${query.state}; list again from the first page`,
+        'cursor_expired',
+      );
+    }
+    return toListResponse(rows, limit, (row) => row);
   }
 
   async job(queueName: string, id: string): Promise<QueueJobView> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { E2eState } from './global-setup';
@@ -102,4 +103,29 @@ export function latestCompletedJobId(queue: string): Promise<string | null> {
     const [id] = await redis.zrevrange(`${prefix}:bull:${queue}:completed`, 0, 0);
     return id ?? null;
   });
+}
+
+/**
+ * A job the running workers fail at once: its payload does not match its declared shape, so the dispatcher fails
+ * it without retries, as it would a job from a buggy producer. Retrying it fails it again the same way.
+ * Resolves with the job's id once it has failed.
+ */
+export async function failingJob(queue: string, name: string, id: string): Promise<string> {
+  const redisUrl = new URL(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  const producer = new Queue(queue, {
+    connection: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) },
+    prefix: `${state().redisPrefix}:bull`,
+  });
+  try {
+    await producer.add(name, { e2e: 'not the declared payload' }, { jobId: id, attempts: 1 });
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      if ((await producer.getJobState(id)) === 'failed') {
+        return id;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`job ${id} of ${queue} did not fail within 30 s`);
+  } finally {
+    await producer.close();
+  }
 }

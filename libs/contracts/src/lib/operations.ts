@@ -3,6 +3,10 @@
 export const CLEANABLE_JOB_STATES = ['completed', 'failed'] as const;
 export type CleanableJobState = (typeof CLEANABLE_JOB_STATES)[number];
 
+/** States `GET /api/v1/admin/queues/jobs` lists; `paused` is the wait list while the queue is paused. */
+export const LISTABLE_JOB_STATES = ['failed', 'delayed', 'waiting', 'active', 'completed', 'paused'] as const;
+export type ListableJobState = (typeof LISTABLE_JOB_STATES)[number];
+
 /** One declared queue as `GET /api/v1/admin/queues` shows it. */
 export interface QueueSummary {
   name: string;
@@ -85,6 +89,26 @@ export interface QueueJobView {
   /** Stack trace of the last failed attempt. */
   stacktrace: string | null;
   logs: string[];
+}
+
+/**
+ * One row of `GET /api/v1/admin/queues/jobs`. Never the job's data: it can hold secrets or personal data, and only
+ * the detail view (`jobs/:id`) shows it, redacted.
+ */
+export interface QueueJobRow {
+  id: string;
+  queue: string;
+  name: string;
+  /** The state the list was asked for. */
+  state: ListableJobState;
+  attemptsMade: number;
+  maxAttempts: number;
+  createdAt: string | null;
+  processedAt: string | null;
+  /** When it completed or (last) failed. */
+  finishedAt: string | null;
+  /** First line of the last failure's message, truncated. */
+  failedReason: string | null;
 }
 
 export type WorkerStatus = 'healthy' | 'stale' | 'dead';

@@ -5,6 +5,7 @@ import type {
   ListResponse,
   QueueCleanResponse,
   QueueHistoryResponse,
+  QueueJobRow,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -26,6 +27,7 @@ describe('admin queues', () => {
   let finance: string;
   let queue: Queue;
   let worker: Worker;
+  let options: { connection: ReturnType<typeof bullConnection>; prefix: string };
   // A job fails while its data says so and it has not been retried; a retried job then succeeds.
   const shouldFail = (job: Job) => job.data.fail === true && !job.data.retried;
 
@@ -37,7 +39,7 @@ describe('admin queues', () => {
       return (await api.login(u.email, u.password)).accessToken;
     };
     [sre, finance] = await Promise.all([login('sre'), login('finance')]);
-    const options = { connection: bullConnection(api.config, 'queues-test'), prefix: bullPrefix(api.config) };
+    options = { connection: bullConnection(api.config, 'queues-test'), prefix: bullPrefix(api.config) };
     queue = new Queue('maintenance', options);
     worker = new Worker(
       'maintenance',
@@ -218,6 +220,121 @@ describe('admin queues', () => {
 
     const audit = await get<ListResponse<AuditLogView>>('/api/v1/admin/audit-logs?objectType=queue&limit=100');
     expect(audit.body.data.map((e) => e.action)).toEqual(expect.arrayContaining(['queue.pause', 'queue.resume']));
+  });
+
+  describe('job listing', () => {
+    // A queue no other test here touches and the API never enqueues to: every job in it is this test's own.
+    let ledger: Queue;
+    let failing: Worker | undefined;
+    beforeAll(() => {
+      ledger = new Queue('ledger', options);
+    });
+    afterAll(async () => {
+      await failing?.close();
+      await ledger.obliterate({ force: true });
+      await ledger.close();
+    });
+
+    const list = (query: string, token = admin) =>
+      get<ListResponse<QueueJobRow>>(`/api/v1/admin/queues/jobs?queue=ledger&${query}`, token);
+    const failOne = async (n: number) => {
+      const job = await ledger.add('reconcile-ledger', { n, apiKey: 'lsp_test_listing_secret' }, { attempts: 1 });
+      await eventually(async () => ((await ledger.getJobState(job.id as string)) === 'failed' ? true : undefined));
+      return job.id as string;
+    };
+
+    it('lists one state newest first, pages without gaps or repeats while jobs keep failing, and shows no data', async () => {
+      failing = new Worker(
+        'ledger',
+        async () => {
+          throw new Error('ledger unreachable\n    at dump {"apiKey":"lsp_test_listing_secret"}');
+        },
+        options,
+      );
+      const ids: string[] = [];
+      // One after the other, so their finish times order them.
+      for (let n = 0; n < 5; n++) ids.push(await failOne(n));
+      const newestFirst = [...ids].reverse();
+
+      const first = await list('state=failed&limit=2', sre);
+      expect(first.status).toBe(200);
+      expect(first.body.object).toBe('list');
+      expect(first.body.hasMore).toBe(true);
+      expect(first.body.data.map((r) => r.id)).toEqual(newestFirst.slice(0, 2));
+      expect(first.body.data[0]).toEqual({
+        id: newestFirst[0],
+        queue: 'ledger',
+        name: 'reconcile-ledger',
+        state: 'failed',
+        attemptsMade: 1,
+        maxAttempts: 1,
+        createdAt: expect.any(String),
+        processedAt: expect.any(String),
+        finishedAt: expect.any(String),
+        failedReason: 'ledger unreachable',
+      });
+      expect(JSON.stringify(first.body)).not.toContain('lsp_test_listing_secret');
+
+      // A job failing between two pages lands on top: an offset-based page would now repeat a row.
+      const late = await failOne(5);
+      const paged = [...first.body.data];
+      let page = first.body;
+      while (page.hasMore) {
+        page = (await list(`state=failed&limit=2&startingAfter=${paged[paged.length - 1].id}`)).body;
+        paged.push(...page.data);
+      }
+      expect(paged.map((r) => r.id)).toEqual(newestFirst);
+      expect(paged.every((r) => !('data' in r))).toBe(true);
+      expect((await list('state=failed&limit=1')).body.data.map((r) => r.id)).toEqual([late]);
+      expect((await list('state=completed')).body).toEqual({ object: 'list', data: [], hasMore: false });
+      await failing.close();
+      failing = undefined;
+    });
+
+    it('lists waiting, delayed and (only while the queue is paused) paused jobs', async () => {
+      const a = await ledger.add('reconcile-ledger', { n: 'a' });
+      const b = await ledger.add('reconcile-ledger', { n: 'b' });
+      const later = await ledger.add('reconcile-ledger', { n: 'later' }, { delay: 3_600_000 });
+      const ids = async (state: string) => (await list(`state=${state}`)).body.data.map((r) => r.id);
+
+      expect(await ids('waiting')).toEqual([b.id, a.id]);
+      expect(await ids('delayed')).toEqual([later.id]);
+      expect(await ids('active')).toEqual([]);
+      expect(await ids('paused')).toEqual([]);
+      await ledger.pause();
+      try {
+        expect(await ids('paused')).toEqual([b.id, a.id]);
+        const rows = (await list('state=paused&limit=1')).body;
+        expect(rows).toMatchObject({ hasMore: true, data: [{ id: b.id, state: 'paused', failedReason: null }] });
+      } finally {
+        await ledger.resume();
+      }
+    });
+
+    it('refuses a cursor that left the state, unknown queues, bad states and limits, and non-operators', async () => {
+      const [newest] = (await list('state=failed&limit=1')).body.data;
+      const retried = await api.request('POST', '/api/v1/admin/queues/retry', {
+        token: admin,
+        body: { queue: 'ledger', jobIds: [newest.id] },
+      });
+      expect(retried.status).toBe(200);
+      // Its place in the failed set is gone: guessing one would skip or repeat rows.
+      expectError(await list(`state=failed&startingAfter=${newest.id}`), 400, 'invalid_request_error', 'startingAfter');
+
+      expectError(await get('/api/v1/admin/queues/jobs?queue=nope&state=failed'), 404, 'not_found');
+      expectError(await list('state=stuck'), 400, 'invalid_request_error', 'state');
+      expectError(await list(''), 400, 'invalid_request_error', 'state');
+      expectError(await list('state=failed&limit=0'), 400, 'invalid_request_error', 'limit');
+      expectError(await list('state=failed&limit=101'), 400, 'invalid_request_error', 'limit');
+      expectError(await list('state=failed&startingAfter=no%20such'), 400, 'invalid_request_error', 'startingAfter');
+      expectError(await get('/api/v1/admin/queues/jobs?state=failed'), 400, 'invalid_request_error', 'queue');
+
+      const merchant = await api.createMerchant(admin);
+      const user = await api.createUser(admin, ['merchant'], merchant.merchant.id);
+      const merchantToken = (await api.login(user.email, user.password)).accessToken;
+      expectError(await list('state=failed', finance), 403, 'permission_error');
+      expectError(await list('state=failed', merchantToken), 403, 'permission_error');
+    });
   });
 
   it('answers the sampled history of a queue in buckets, oldest first', async () => {

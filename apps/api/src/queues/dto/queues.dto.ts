@@ -14,7 +14,12 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { CLEANABLE_JOB_STATES, type CleanableJobState } from '@lsp/contracts';
+import {
+  CLEANABLE_JOB_STATES,
+  LISTABLE_JOB_STATES,
+  type CleanableJobState,
+  type ListableJobState,
+} from '@lsp/contracts';
 
 /** BullMQ job ids: ours are built by jobId() (letters, digits, `:`, `-`, `_`, `.`); schedulers add `repeat:…`. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9:._-]{1,200}$/;
@@ -83,4 +88,27 @@ export class QueueHistoryQueryDto extends JobQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+}
+
+/**
+ * `?queue=&state=&limit=&startingAfter=`: the list shape of every other list (API.md §2), with a job id as the
+ * cursor instead of an object id.
+ */
+export class JobListQueryDto extends JobQueryDto {
+  @ApiProperty({ enum: LISTABLE_JOB_STATES })
+  @IsIn(LISTABLE_JOB_STATES, { message: `state must be one of ${LISTABLE_JOB_STATES.join(', ')}` })
+  state!: ListableJobState;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Id of the last job of the previous page' })
+  @IsOptional()
+  @Matches(JOB_ID_PATTERN, { message: 'startingAfter must be a job id' })
+  startingAfter?: string;
 }

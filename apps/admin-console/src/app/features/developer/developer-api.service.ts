@@ -38,6 +38,13 @@ export interface CreateEndpointRequest {
   description?: string;
 }
 
+/** `PATCH /webhook-endpoints/:id`: only the fields that change (the API leaves absent ones as they are). */
+export interface UpdateEndpointRequest {
+  url?: string;
+  description?: string;
+  events?: string[];
+}
+
 export interface RegenerateResult {
   apiKey: CreatedApiKey;
   replaced: ApiKeyView[];
@@ -88,16 +95,23 @@ export class DeveloperApiService {
     });
   }
 
+  /** `PATCH`: the API changes only the fields present (URL, events, description, status). */
+  updateEndpoint(
+    scope: DeveloperScope,
+    id: string,
+    patch: UpdateEndpointRequest | { status: WebhookEndpointView['status'] },
+  ): Observable<WebhookEndpointView> {
+    return this.http.patch<WebhookEndpointView>(`${this.base}/webhook-endpoints/${encodeURIComponent(id)}`, patch, {
+      params: toHttpParams({ merchantId: scope.merchantId }),
+    });
+  }
+
   setEndpointStatus(
     scope: DeveloperScope,
     id: string,
     status: WebhookEndpointView['status'],
   ): Observable<WebhookEndpointView> {
-    return this.http.patch<WebhookEndpointView>(
-      `${this.base}/webhook-endpoints/${encodeURIComponent(id)}`,
-      { status },
-      { params: toHttpParams({ merchantId: scope.merchantId }) },
-    );
+    return this.updateEndpoint(scope, id, { status });
   }
 
   rotateSecret(scope: DeveloperScope, id: string): Observable<WebhookEndpointWithSecret> {

@@ -1,22 +1,40 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, output, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  input,
+  output,
+  signal,
+  untracked,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import type { WebhookEndpointWithSecret } from '@lsp/contracts';
+import type { WebhookEndpointView, WebhookEndpointWithSecret } from '@lsp/contracts';
 import { finalize } from 'rxjs';
 import { type ApiError, toApiError } from '../../core/errors/api-error';
 import { DeveloperApiService, type DeveloperScope } from './developer-api.service';
 import { WEBHOOK_EVENT_TYPES } from './webhook-event-types';
-import { fieldErrorOf, toggleEvent } from './endpoint-form-logic';
+import { type EndpointDraft, draftOf, endpointPatch, fieldErrorOf, toggleEvent } from './endpoint-form-logic';
 
-/** New webhook endpoint: URL, description and the event types it receives. The API's verdict on each field
- *  (https only, no private targets, too many endpoints…) is shown under that field. */
+/** A new webhook endpoint, or an existing one's edit (given `endpoint`): URL, description and the event types it
+ *  receives. The API's verdict on each field (https only, no private targets, too many endpoints…) is shown under
+ *  that field. An edit sends only what changed and never shows or touches the signing secret. */
 @Component({
   selector: 'app-endpoint-form',
   imports: [ReactiveFormsModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <form class="card card-pad" [formGroup]="form" (ngSubmit)="submit()" novalidate data-testid="endpoint-form">
-      <h3 class="card-title">New webhook endpoint</h3>
+    <form
+      class="card card-pad"
+      [formGroup]="form"
+      (ngSubmit)="submit()"
+      novalidate
+      [attr.data-testid]="editing() ? 'endpoint-edit-form' : 'endpoint-form'"
+    >
+      <h3 class="card-title">{{ editing() ? 'Edit webhook endpoint' : 'New webhook endpoint' }}</h3>
       @if (apiError(); as failure) {
         @if (!failure.param || !isFormField(failure.param)) {
           <div class="alert alert-error" role="alert" data-testid="endpoint-form-error">
@@ -86,9 +104,16 @@ import { fieldErrorOf, toggleEvent } from './endpoint-form-logic';
           Cancel
         </button>
         <button type="submit" class="btn btn-primary" data-testid="endpoint-submit" [disabled]="submitting()">
-          {{ submitting() ? 'Creating…' : 'Create endpoint' }}
+          @if (editing()) {
+            {{ submitting() ? 'Saving…' : 'Save changes' }}
+          } @else {
+            {{ submitting() ? 'Creating…' : 'Create endpoint' }}
+          }
         </button>
       </div>
+      @if (unchanged()) {
+        <p class="muted" role="status" data-testid="endpoint-unchanged">Nothing changed: there is nothing to save.</p>
+      }
     </form>
   `,
   styles: `
@@ -116,8 +141,14 @@ export class EndpointForm {
   private readonly fb = inject(NonNullableFormBuilder);
 
   readonly scope = input.required<DeveloperScope>();
+  /** The endpoint to edit; a new one is created when absent. */
+  readonly endpoint = input<WebhookEndpointView | null>(null);
   readonly created = output<WebhookEndpointWithSecret>();
+  readonly updated = output<WebhookEndpointView>();
   readonly cancelled = output();
+  protected readonly editing = computed(() => this.endpoint() !== null);
+  /** The edited endpoint's values when the form opened: the patch is what differs from them. */
+  private original: EndpointDraft | null = null;
 
   protected readonly eventTypes = WEBHOOK_EVENT_TYPES;
   protected readonly form = this.fb.group({
@@ -128,6 +159,30 @@ export class EndpointForm {
   protected readonly submitted = signal(false);
   protected readonly submitting = signal(false);
   protected readonly apiError = signal<ApiError | null>(null);
+  protected readonly unchanged = signal(false);
+
+  constructor() {
+    // The API's verdict was on the values it saw: once they change it no longer applies.
+    this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => {
+      this.apiError.set(null);
+      this.unchanged.set(false);
+    });
+    effect(() => {
+      const endpoint = this.endpoint();
+      untracked(() => this.prefill(endpoint));
+    });
+  }
+
+  private prefill(endpoint: WebhookEndpointView | null): void {
+    if (!endpoint) {
+      return;
+    }
+    this.original = draftOf(endpoint);
+    this.form.setValue({ url: this.original.url, description: this.original.description });
+    this.events.set(this.original.events);
+    this.apiError.set(null);
+    this.unchanged.set(false);
+  }
 
   protected isFormField(param: string): boolean {
     return param === 'url' || param === 'description' || param.startsWith('events');
@@ -153,6 +208,8 @@ export class EndpointForm {
   }
 
   protected toggle(type: string): void {
+    this.apiError.set(null);
+    this.unchanged.set(false);
     this.events.update((events) => toggleEvent(events, type));
   }
 
@@ -163,6 +220,11 @@ export class EndpointForm {
       return;
     }
     const value = this.form.getRawValue();
+    const endpoint = this.endpoint();
+    if (endpoint && this.original) {
+      this.save(endpoint, endpointPatch(this.original, { ...value, events: this.events() }));
+      return;
+    }
     const description = value.description.trim();
     this.submitting.set(true);
     this.apiError.set(null);
@@ -178,6 +240,25 @@ export class EndpointForm {
       )
       .subscribe({
         next: (endpoint) => this.created.emit(endpoint),
+        error: (error: unknown) => this.apiError.set(toApiError(error)),
+      });
+  }
+
+  private save(endpoint: WebhookEndpointView, patch: ReturnType<typeof endpointPatch>): void {
+    this.unchanged.set(patch === null);
+    if (patch === null) {
+      return;
+    }
+    this.submitting.set(true);
+    this.apiError.set(null);
+    this.api
+      .updateEndpoint(this.scope(), endpoint.id, patch)
+      .pipe(
+        finalize(() => this.submitting.set(false)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe({
+        next: (updated) => this.updated.emit(updated),
         error: (error: unknown) => this.apiError.set(toApiError(error)),
       });
   }

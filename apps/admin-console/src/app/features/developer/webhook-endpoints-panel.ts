@@ -3,6 +3,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  computed,
   effect,
   inject,
   input,
@@ -40,7 +41,10 @@ const DISABLED_REASONS: Record<string, string> = {
   failing: 'failing for 5 days',
 };
 
-/** Webhook endpoints: create, rotate secret, enable/disable, delete, and send a test event with its live result. */
+/**
+ * Webhook endpoints: create, edit (URL, events, description), rotate secret, enable/disable, delete, and send a
+ * test event with its live result.
+ */
 @Component({
   selector: 'app-webhook-endpoints-panel',
   imports: [DatePipe, ConfirmDialog, EndpointForm, OneTimeSecret, PageState, StatusBadge, WebhookTestResultView],
@@ -55,12 +59,7 @@ const DISABLED_REASONS: Record<string, string> = {
           </p>
         </div>
         @if (canManage() && !showCreate()) {
-          <button
-            type="button"
-            class="btn btn-primary"
-            data-testid="endpoint-create-open"
-            (click)="showCreate.set(true)"
-          >
+          <button type="button" class="btn btn-primary" data-testid="endpoint-create-open" (click)="openCreate()">
             Add endpoint
           </button>
         }
@@ -76,6 +75,14 @@ const DISABLED_REASONS: Record<string, string> = {
       }
       @if (showCreate()) {
         <app-endpoint-form [scope]="scope()" (created)="onCreated($event)" (cancelled)="showCreate.set(false)" />
+      }
+      @if (editedEndpoint(); as endpoint) {
+        <app-endpoint-form
+          [scope]="scope()"
+          [endpoint]="endpoint"
+          (updated)="onUpdated($event)"
+          (cancelled)="editing.set(null)"
+        />
       }
 
       @if (loading()) {
@@ -143,6 +150,15 @@ const DISABLED_REASONS: Record<string, string> = {
                       </button>
                     }
                     @if (canManage()) {
+                      <button
+                        type="button"
+                        class="btn btn-secondary btn-sm"
+                        data-testid="endpoint-edit"
+                        [attr.aria-expanded]="editing() === endpoint.id"
+                        (click)="openEdit(endpoint)"
+                      >
+                        Edit
+                      </button>
                       <button
                         type="button"
                         class="btn btn-secondary btn-sm"
@@ -281,6 +297,9 @@ export class WebhookEndpointsPanel {
   protected readonly loading = signal(true);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly showCreate = signal(false);
+  /** The endpoint whose edit form is open. */
+  protected readonly editing = signal<string | null>(null);
+  protected readonly editedEndpoint = computed(() => this.endpoints().find((e) => e.id === this.editing()) ?? null);
   protected readonly secret = signal<ShownSecret | null>(null);
   protected readonly pending = signal<PendingAction | null>(null);
   protected readonly busy = signal(false);
@@ -327,6 +346,23 @@ export class WebhookEndpointsPanel {
     });
     this.notifications.success('Webhook endpoint created.');
     this.load();
+  }
+
+  /** One form at a time: creating closes an edit and the other way round. */
+  protected openCreate(): void {
+    this.editing.set(null);
+    this.showCreate.set(true);
+  }
+
+  protected openEdit(endpoint: WebhookEndpointView): void {
+    this.showCreate.set(false);
+    this.editing.set(this.editing() === endpoint.id ? null : endpoint.id);
+  }
+
+  protected onUpdated(endpoint: WebhookEndpointView): void {
+    this.editing.set(null);
+    this.replace(endpoint);
+    this.notifications.success(`Webhook endpoint ${endpoint.url} saved.`);
   }
 
   protected openRedeliverFailed(endpoint: WebhookEndpointView): void {

@@ -3,8 +3,10 @@ import { Injectable, inject } from '@angular/core';
 import type {
   CleanableJobState,
   ListResponse,
+  ListableJobState,
   QueueCleanResponse,
   QueueHistoryResponse,
+  QueueJobRow,
   QueueJobView,
   QueueRetryResponse,
   QueueStatsResponse,
@@ -40,6 +42,19 @@ export class QueuesApiService {
   history(queue: string, from?: string): Observable<QueueHistoryResponse> {
     return this.http.get<QueueHistoryResponse>(`${this.url}/history`, {
       params: toHttpParams({ queue, from }),
+      context: silentErrors(),
+    });
+  }
+
+  /** One page of a state's jobs, newest first, without their data. */
+  jobs(query: {
+    queue: string;
+    state: ListableJobState;
+    limit?: number;
+    startingAfter?: string;
+  }): Observable<ListResponse<QueueJobRow>> {
+    return this.http.get<ListResponse<QueueJobRow>>(`${this.url}/jobs`, {
+      params: toHttpParams(query),
       context: silentErrors(),
     });
   }

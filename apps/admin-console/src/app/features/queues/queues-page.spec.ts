@@ -73,6 +73,15 @@ describe('QueuesPage', () => {
       .expectOne(URL)
       .flush({ object: 'list', data: [summary('payments'), summary('events', { failed: 0 })], hasMore: false });
     await settle();
+    flushJobs();
+    await settle();
+  }
+
+  /** The jobs panel reads its list (failed jobs of the first queue) on load and after every queue action. */
+  function flushJobs(queue = 'payments') {
+    backend
+      .expectOne((req) => req.url === `${URL}/jobs` && req.params.get('queue') === queue)
+      .flush({ object: 'list', data: [], hasMore: false });
   }
 
   afterEach(() => backend.verify());
@@ -137,6 +146,7 @@ describe('QueuesPage', () => {
     expect(req.request.body).toEqual({ queue: 'payments', status: 'failed', olderThanMs: 1_800_000 });
     req.flush({ queue: 'payments', status: 'failed', olderThanMs: 1_800_000, removed: 2 });
     backend.expectOne(URL).flush({ object: 'list', data: [summary('payments', { failed: 0 })], hasMore: false });
+    flushJobs();
     await settle();
     expect(byTestId('confirm-dialog')).toBeNull();
   });
@@ -157,6 +167,7 @@ describe('QueuesPage', () => {
     expect(pause.request.body).toEqual({ queue: 'payments', paused: true });
     pause.flush(summary('payments', { isPaused: true }));
     backend.expectOne(URL).flush({ object: 'list', data: [summary('payments', { isPaused: true })], hasMore: false });
+    flushJobs();
     await settle();
 
     inRow('payments', 'queue-retry')?.click();
@@ -167,6 +178,7 @@ describe('QueuesPage', () => {
     expect(retry.request.body).toEqual({ queue: 'payments' });
     retry.flush({ queue: 'payments', retried: 2 });
     backend.expectOne(URL).flush({ object: 'list', data: [summary('payments', { failed: 0 })], hasMore: false });
+    flushJobs();
     await settle();
   });
 

@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, LOCALE_ID, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  LOCALE_ID,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { CLEANABLE_JOB_STATES, type CleanableJobState, type QueueSummary } from '@lsp/contracts';
@@ -15,6 +24,7 @@ import { LiveIndicator } from '../../shared/ui/live-indicator';
 import { OpsBadge } from '../../shared/ui/ops-badge';
 import { PageState } from '../../shared/ui/page-state';
 import { JobDetailDrawer } from './job-detail-drawer';
+import { QueueJobsPanel } from './queue-jobs-panel';
 import { QueuesApiService } from './queues-api.service';
 import {
   QUEUE_STATS_TYPE,
@@ -33,11 +43,21 @@ type QueueAction =
 /**
  * Every declared queue with its counts (live from `queue-stats`), throughput and failure rate, and the SRE's
  * levers: retry failed jobs, clean finished ones past a grace, pause/resume — each confirmed first, each audited
- * by the API. A job can be opened by id (ids appear in logs, alerts and payment timelines).
+ * by the API. The jobs panel lists a queue's jobs by state (failed first) to open or retry; a job can also be opened
+ * by id (ids appear in logs, alerts and payment timelines).
  */
 @Component({
   selector: 'app-queues-page',
-  imports: [ReactiveFormsModule, AuditLink, ConfirmDialog, JobDetailDrawer, LiveIndicator, OpsBadge, PageState],
+  imports: [
+    ReactiveFormsModule,
+    AuditLink,
+    ConfirmDialog,
+    JobDetailDrawer,
+    LiveIndicator,
+    OpsBadge,
+    PageState,
+    QueueJobsPanel,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './queues-page.html',
   styleUrl: './queues-page.scss',
@@ -54,6 +74,7 @@ export class QueuesPage {
   protected readonly cleanableStates = CLEANABLE_JOB_STATES;
 
   protected readonly queues = signal<QueueSummary[]>([]);
+  protected readonly queueNames = computed(() => this.queues().map((q) => q.name));
   protected readonly loaded = signal(false);
   protected readonly loading = signal(true);
   protected readonly error = signal<ApiError | null>(null);
@@ -77,6 +98,7 @@ export class QueuesPage {
     id: ['', [Validators.required, Validators.pattern(/^\s*[A-Za-z0-9:._-]{1,200}\s*$/)]],
   });
   protected readonly openJob = signal<{ queue: string; id: string } | null>(null);
+  private readonly jobsPanel = viewChild(QueueJobsPanel);
 
   protected readonly count = (value: number) => formatCount(value, this.locale);
   protected readonly percent = (value: number | null) => formatPercent(value, this.locale);
@@ -188,10 +210,16 @@ export class QueuesPage {
           this.pending.set(null);
           this.cleaning.set(null);
           this.load();
+          // Retry, clean and pause all change which jobs the panel lists.
+          this.jobsPanel()?.reload();
         },
         // The error interceptor has shown the API's message; the dialog closes so the table can be re-read.
         error: () => this.pending.set(null),
       });
+  }
+
+  protected showJob(job: { queue: string; id: string }): void {
+    this.openJob.set(job);
   }
 
   protected openJobDetail(): void {

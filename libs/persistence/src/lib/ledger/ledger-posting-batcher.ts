@@ -1,0 +1,89 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../database';
+import { sql } from '../sql';
+
+export interface LedgerBatchOptions {
+  /** How long the first posting of a batch waits for others to join it. */
+  windowMs: number;
+  /** Postings that close a batch at once. Each gets a subtransaction: keep it within PostgreSQL's 64 cached ones. */
+  maxSize: number;
+}
+
+interface Queued {
+  work: (em: EntityManager) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Group commit for ledger postings. Every journal holds the ledger's one writer lock until its transaction
+ * commits, so one posting per transaction pays a commit (a WAL flush) under that lock each time. Postings asked
+ * for within `windowMs` of each other (up to `maxSize`) run in ONE platform transaction instead, one after
+ * another, each under its own savepoint: a posting that fails (an overdraft, an unknown payment) is rolled back
+ * alone and rejects only its own caller, the others commit. A caller's promise settles only once the shared
+ * transaction has committed, so a caller never acknowledges a posting that a later failure of the batch (the
+ * commit, the connection) undid: then every caller of the batch gets that error and retries (postings are
+ * idempotent on their reference).
+ *
+ * Per process and in memory only for the few milliseconds a batch forms: a crash loses nothing but unacknowledged
+ * work, which its queue redelivers.
+ */
+export class LedgerPostingBatcher {
+  private queued: Queued[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: LedgerBatchOptions,
+  ) {}
+
+  /** Runs `work` in a shared platform transaction; resolves with its result once that transaction committed. */
+  post<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.queued.length >= this.options.maxSize) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+    });
+  }
+
+  /** Starts the batch formed so far now (shutdown, tests). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.queued;
+    this.queued = [];
+    if (batch.length > 0) void this.run(batch);
+  }
+
+  private async run(batch: Queued[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.db.platform(async (em) => {
+        const done: Outcome[] = [];
+        for (const item of batch) {
+          await sql(em, 'SAVEPOINT ledger_posting');
+          try {
+            const value = await item.work(em);
+            await sql(em, 'RELEASE SAVEPOINT ledger_posting');
+            done.push({ ok: true, value });
+          } catch (error) {
+            // Throws on when the transaction itself is gone; then the whole batch fails below.
+            await sql(em, 'ROLLBACK TO SAVEPOINT ledger_posting');
+            done.push({ ok: false, error });
+          }
+        }
+        return done;
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+}

@@ -32,6 +32,12 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
 
   afterEach(() => jest.restoreAllMocks());
 
+  async function capturedPayments(merchantId: string, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) ids.push(await insertCapturedPayment(owner, merchantId, 1_000));
+    return ids;
+  }
+
   async function capturesOf(merchantId: string): Promise<{ payment_id: string; posted_at: Date }[]> {
     const { rows } = await owner.query(
       `SELECT payment_id, posted_at FROM ledger_journals WHERE merchant_id = $1 AND type = 'capture'`,
@@ -51,7 +57,7 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
 
   it('posts concurrent postings in shared transactions, at most maxSize each', async () => {
     const merchant = await createLedgerMerchant(owner);
-    const payments = await Promise.all(Array.from({ length: 20 }, () => insertCapturedPayment(owner, merchant, 1_000)));
+    const payments = await capturedPayments(merchant, 20);
     const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 10 });
     const transactions = jest.spyOn(db, 'platform');
 
@@ -75,7 +81,7 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
 
   it('fails only the posting that fails, before or after it wrote; the rest of its batch commits', async () => {
     const merchant = await createLedgerMerchant(owner);
-    const payments = await Promise.all(Array.from({ length: 4 }, () => insertCapturedPayment(owner, merchant, 1_000)));
+    const payments = await capturedPayments(merchant, 4);
     const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 7 });
     const transactions = jest.spyOn(db, 'platform');
     const overdraft = new JournalBuilder('adjustment', `overdraft:${merchant}`, merchant)
@@ -128,7 +134,7 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
 
   it('rejects every caller and posts nothing of the batch when its transaction does not commit', async () => {
     const merchant = await createLedgerMerchant(owner);
-    const payments = await Promise.all(Array.from({ length: 3 }, () => insertCapturedPayment(owner, merchant, 1_000)));
+    const payments = await capturedPayments(merchant, 3);
     const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 4 });
     const journal = newId('journal');
 
@@ -160,7 +166,7 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
 
   it('rejects every caller when the connection dies mid-batch, and a retry posts each posting once', async () => {
     const merchant = await createLedgerMerchant(owner);
-    const payments = await Promise.all(Array.from({ length: 2 }, () => insertCapturedPayment(owner, merchant, 1_000)));
+    const payments = await capturedPayments(merchant, 2);
     const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 3 });
 
     const outcomes = await Promise.allSettled([

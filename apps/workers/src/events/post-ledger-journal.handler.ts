@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@lsp/platform';
 import { LedgerError } from '@lsp/domain';
-import { LedgerPostingBatcher, postCapture, postRefund } from '@lsp/persistence';
+import { Database, LedgerPostingBatcher, applyCapture, planCapture, postRefund } from '@lsp/persistence';
 import type { EventEnvelope, EventType } from '@lsp/queues';
 import { LOGGER } from '../core/tokens';
 import type { EventHandler } from './event-handler';
@@ -13,7 +13,8 @@ import type { EventHandler } from './event-handler';
  * no-op. A refund whose capture is not posted yet, or that would overdraw the wallet, fails the job (nothing is
  * posted) and BullMQ retries it with backoff; the overdraft is logged as an error naming the account.
  * Postings of concurrent jobs share transactions (group commit, each under its own savepoint): see
- * LedgerPostingBatcher, and the events queue's concurrency that lets batches form.
+ * LedgerPostingBatcher, and the events queue's concurrency that lets batches form. A capture's reads run in a
+ * transaction of their own first, so a batch holds the ledger's writer lock only while it writes.
  */
 @Injectable()
 export class PostLedgerJournalHandler implements EventHandler {
@@ -21,6 +22,7 @@ export class PostLedgerJournalHandler implements EventHandler {
   readonly eventTypes: readonly EventType[] = ['payment.captured', 'refund.succeeded'];
 
   constructor(
+    @Inject(Database) private readonly db: Database,
     @Inject(LedgerPostingBatcher) private readonly ledger: LedgerPostingBatcher,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -29,7 +31,8 @@ export class PostLedgerJournalHandler implements EventHandler {
     const at = new Date(event.occurredAt);
     try {
       if (event.type === 'payment.captured') {
-        const posted = await this.ledger.post((em) => postCapture(em, event.aggregateId, at));
+        const plan = await this.db.platform((em) => planCapture(em, event.aggregateId, at));
+        const posted = await this.ledger.post((em) => applyCapture(em, plan));
         if (posted.created) {
           this.logger.debug({ eventId: event.id, journalId: posted.journalId }, 'capture journal posted');
         }

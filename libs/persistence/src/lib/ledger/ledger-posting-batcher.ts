@@ -20,8 +20,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /**
  * Group commit for ledger postings. Every journal holds the ledger's one writer lock until its transaction
  * commits, so one posting per transaction pays a commit (a WAL flush) under that lock each time. Postings asked
- * for within `windowMs` of each other (up to `maxSize`) run in ONE platform transaction instead, one after
- * another, each under its own savepoint: a posting that fails (an overdraft, an unknown payment) is rolled back
+ * for within `windowMs` of the first (or while the batch before runs), up to `maxSize`, run in ONE platform
+ * transaction instead, one after another, each under its own savepoint: a posting that fails (an overdraft, an unknown payment) is rolled back
  * alone and rejects only its own caller, the others commit. A caller's promise settles only once the shared
  * transaction has committed, so a caller never acknowledges a posting that a later failure of the batch (the
  * commit, the connection) undid: then every caller of the batch gets that error and retries (postings are
@@ -33,6 +33,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class LedgerPostingBatcher {
   private queued: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** One batch at a time: they would queue for the writer lock anyway, and postings asked for meanwhile join the next. */
+  private running = false;
 
   constructor(
     private readonly db: Database,
@@ -43,18 +45,23 @@ export class LedgerPostingBatcher {
   post<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.running) return;
       if (this.queued.length >= this.options.maxSize) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
     });
   }
 
-  /** Starts the batch formed so far now (shutdown, tests). */
-  flush(): void {
+  private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.queued;
-    this.queued = [];
-    if (batch.length > 0) void this.run(batch);
+    if (this.running || this.queued.length === 0) return;
+    const batch = this.queued.splice(0, this.options.maxSize);
+    this.running = true;
+    void this.run(batch).finally(() => {
+      this.running = false;
+      // Whatever arrived meanwhile has waited a whole batch already: it goes at once.
+      this.flush();
+    });
   }
 
   private async run(batch: Queued[]): Promise<void> {
@@ -63,11 +70,11 @@ export class LedgerPostingBatcher {
       outcomes = await this.db.platform(async (em) => {
         const done: Outcome[] = [];
         for (const item of batch) {
+          // Never released: a RELEASE is one more round trip under the ledger lock, and the savepoints of a batch
+          // nest at most maxSize deep. ROLLBACK TO undoes the latest of that name: this posting's.
           await sql(em, 'SAVEPOINT ledger_posting');
           try {
-            const value = await item.work(em);
-            await sql(em, 'RELEASE SAVEPOINT ledger_posting');
-            done.push({ ok: true, value });
+            done.push({ ok: true, value: await item.work(em) });
           } catch (error) {
             // Throws on when the transaction itself is gone; then the whole batch fails below.
             await sql(em, 'ROLLBACK TO SAVEPOINT ledger_posting');

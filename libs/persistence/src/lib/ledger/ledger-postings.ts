@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import {
   type AccountRef,
   type Currency,
+  type Journal,
   JournalBuilder,
   LedgerError,
   type SettlementSchedule,
@@ -14,6 +15,7 @@ import {
 import { sql } from '../sql';
 import { candidateCommissionRules } from './commission-rules';
 import {
+  type JournalHeader,
   type PostedJournal,
   addPendingRelease,
   captureJournalOf,
@@ -74,9 +76,35 @@ export async function postCapture(
   paymentId: string,
   capturedAt: Date = new Date(),
 ): Promise<CapturePosting> {
+  return applyCapture(em, await planCapture(em, paymentId, capturedAt));
+}
+
+/** A capture's journal decided from what was read, ready to post; or the journal posted for it before. */
+export type CapturePlan =
+  | { posted: CapturePosting }
+  | {
+      posted?: undefined;
+      paymentId: string;
+      journal: Journal;
+      header: JournalHeader;
+      release: { merchantId: string; currency: Currency; availableAt: Date };
+      commission: number;
+      commissionRuleId: string;
+    };
+
+/**
+ * The reads that decide a capture's journal (the payment, the commission rule, the settlement cut-off). Nothing
+ * they read is changed by other postings, so they may run in a transaction of their own, before and outside the
+ * one that posts (and holds the ledger's writer lock): a batch of postings then holds that lock only to write.
+ */
+export async function planCapture(
+  em: EntityManager,
+  paymentId: string,
+  capturedAt: Date = new Date(),
+): Promise<CapturePlan> {
   const reference = journalReference.capture(paymentId);
   const existing = await journalIdByReference(em, reference);
-  if (existing) return { journalId: existing, created: false, commission: 0, commissionRuleId: null };
+  if (existing) return { posted: { journalId: existing, created: false, commission: 0, commissionRuleId: null } };
 
   const [payment] = await sql<CapturedPaymentRow>(
     em,
@@ -104,25 +132,38 @@ export async function postCapture(
     .credit(platformAccount('platform_commission', payment.currency), commission)
     .build();
   const matures = availableAt(capturedAt, payment.settlement_schedule);
-  const posted = await postJournal(em, journal, {
+  return {
     paymentId,
-    grossAmount: amount,
-    commissionAmount: commission,
+    journal,
+    header: {
+      paymentId,
+      grossAmount: amount,
+      commissionAmount: commission,
+      commissionRuleId: rule.id,
+      commissionRuleVersion: rule.version,
+      occurredAt: capturedAt,
+      metadata: { availableAt: matures.toISOString(), percentBps: rule.percentBps, fixedAmount: rule.fixedAmount },
+    },
+    release: { merchantId: payment.merchant_id, currency: payment.currency, availableAt: matures },
+    commission,
     commissionRuleId: rule.id,
-    commissionRuleVersion: rule.version,
-    occurredAt: capturedAt,
-    metadata: { availableAt: matures.toISOString(), percentBps: rule.percentBps, fixedAmount: rule.fixedAmount },
-  });
+  };
+}
+
+/** Posts a planned capture (nothing when its journal exists by now) and queues it for release at its cut-off. */
+export async function applyCapture(em: EntityManager, plan: CapturePlan): Promise<CapturePosting> {
+  if (plan.posted) return plan.posted;
+  const posted = await postJournal(em, plan.journal, plan.header);
   if (posted.created) {
     await addPendingRelease(em, {
       capture_journal_id: posted.journalId,
-      payment_id: paymentId,
-      merchant_id: payment.merchant_id,
-      currency: payment.currency,
-      available_at: matures,
+      payment_id: plan.paymentId,
+      merchant_id: plan.release.merchantId,
+      currency: plan.release.currency,
+      available_at: plan.release.availableAt,
     });
   }
-  return { ...posted, commission, commissionRuleId: rule.id };
+  return { ...posted, commission: plan.commission, commissionRuleId: plan.commissionRuleId };
 }
 
 export interface RefundPosting extends PostedJournal {

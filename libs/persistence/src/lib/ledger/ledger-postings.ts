@@ -17,13 +17,13 @@ import { candidateCommissionRules } from './commission-rules';
 import {
   type JournalHeader,
   type PostedJournal,
-  addPendingRelease,
   captureJournalOf,
   dueReleases,
   isPendingRelease,
   journalIdByReference,
   lockLedger,
   postJournal,
+  postJournalWithRelease,
   refundTotalsOf,
   removePendingRelease,
 } from './ledger.repository';
@@ -153,16 +153,12 @@ export async function planCapture(
 /** Posts a planned capture (nothing when its journal exists by now) and queues it for release at its cut-off. */
 export async function applyCapture(em: EntityManager, plan: CapturePlan): Promise<CapturePosting> {
   if (plan.posted) return plan.posted;
-  const posted = await postJournal(em, plan.journal, plan.header);
-  if (posted.created) {
-    await addPendingRelease(em, {
-      capture_journal_id: posted.journalId,
-      payment_id: plan.paymentId,
-      merchant_id: plan.release.merchantId,
-      currency: plan.release.currency,
-      available_at: plan.release.availableAt,
-    });
-  }
+  const posted = await postJournalWithRelease(em, plan.journal, plan.header, {
+    payment_id: plan.paymentId,
+    merchant_id: plan.release.merchantId,
+    currency: plan.release.currency,
+    available_at: plan.release.availableAt,
+  });
   return { ...posted, commission: plan.commission, commissionRuleId: plan.commissionRuleId };
 }
 

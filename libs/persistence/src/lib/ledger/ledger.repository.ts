@@ -26,20 +26,48 @@ export interface PostedJournal {
 /** SQLSTATE the posting function raises when a journal would overdraw an account. */
 const INSUFFICIENT_FUNDS = 'LSP01';
 
+const POST_JOURNAL = `ledger_post_journal($1::jsonb, $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])`;
+
 /**
- * The one place that moves money: every journal goes through `ledger_post_journal` (migration 1764170000000),
- * which serialises writers on one advisory lock, locks the accounts in id order, refuses overdrafts, writes journal
- * and entries, moves the balances and extends the hash chain — all inside the caller's transaction, so whatever
- * else that transaction does (an outbox row, a settlement item) commits or rolls back with the money.
+ * The one place that moves money: every journal goes through `ledger_post_journal` (migrations 1764170000000 and
+ * 1764210000000), which serialises writers on one advisory lock, locks the accounts in id order, refuses
+ * overdrafts, writes journal and entries, moves the balances and extends the hash chain — all inside the caller's
+ * transaction, so whatever else that transaction does (an outbox row, a settlement item) commits or rolls back
+ * with the money.
  */
-export async function postJournal(
+export function postJournal(em: EntityManager, journal: Journal, header: JournalHeader = {}): Promise<PostedJournal> {
+  return runPosting(em, `SELECT posted_journal_id, posted FROM ${POST_JOURNAL}`, postingParams(journal, header));
+}
+
+/**
+ * A capture's journal and, when it is posted (not a replay), its place in the queue of releases at its settlement
+ * cut-off: one statement, so a batch of postings holds the writer lock for one round trip per capture.
+ */
+export function postJournalWithRelease(
   em: EntityManager,
   journal: Journal,
-  header: JournalHeader = {},
+  header: JournalHeader,
+  release: Omit<PendingReleaseRow, 'capture_journal_id'>,
 ): Promise<PostedJournal> {
-  const id = newId('journal');
+  return runPosting(
+    em,
+    `WITH posted AS MATERIALIZED (SELECT posted_journal_id, posted FROM ${POST_JOURNAL}),
+          queued AS (INSERT INTO ledger_pending_releases (capture_journal_id, payment_id, merchant_id, currency, available_at)
+                     SELECT posted_journal_id, $7::text, $8::text, $9::text, $10::timestamptz FROM posted WHERE posted)
+     SELECT posted_journal_id, posted FROM posted`,
+    [
+      ...postingParams(journal, header),
+      release.payment_id,
+      release.merchant_id,
+      release.currency,
+      release.available_at,
+    ],
+  );
+}
+
+function postingParams(journal: Journal, header: JournalHeader): unknown[] {
   const payload = {
-    id,
+    id: newId('journal'),
     type: journal.type,
     reference: journal.reference,
     merchantId: journal.merchantId,
@@ -52,19 +80,19 @@ export async function postJournal(
     occurredAt: (header.occurredAt ?? new Date()).toISOString(),
     metadata: header.metadata ?? {},
   };
+  return [
+    JSON.stringify(payload),
+    journal.legs.map((l) => l.account.kind),
+    journal.legs.map((l) => l.account.currency),
+    journal.legs.map((l) => l.account.merchantId),
+    journal.legs.map((l) => String(l.amount)),
+    journal.legs.map(() => newId('ledgerEntry')),
+  ];
+}
+
+async function runPosting(em: EntityManager, text: string, params: unknown[]): Promise<PostedJournal> {
   try {
-    const [row] = await sql<{ posted_journal_id: string; posted: boolean }>(
-      em,
-      `SELECT posted_journal_id, posted FROM ledger_post_journal($1::jsonb, $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])`,
-      [
-        JSON.stringify(payload),
-        journal.legs.map((l) => l.account.kind),
-        journal.legs.map((l) => l.account.currency),
-        journal.legs.map((l) => l.account.merchantId),
-        journal.legs.map((l) => String(l.amount)),
-        journal.legs.map(() => newId('ledgerEntry')),
-      ],
-    );
+    const [row] = await sql<{ posted_journal_id: string; posted: boolean }>(em, text, params);
     return { journalId: row.posted_journal_id, created: row.posted };
   } catch (e) {
     if ((e as { code?: string }).code === INSUFFICIENT_FUNDS) {
@@ -129,15 +157,6 @@ export interface PendingReleaseRow {
   merchant_id: string;
   currency: string;
   available_at: Date;
-}
-
-export async function addPendingRelease(em: EntityManager, row: PendingReleaseRow): Promise<void> {
-  await sql(
-    em,
-    `INSERT INTO ledger_pending_releases (capture_journal_id, payment_id, merchant_id, currency, available_at)
-     VALUES ($1, $2, $3, $4, $5)`,
-    [row.capture_journal_id, row.payment_id, row.merchant_id, row.currency, row.available_at],
-  );
 }
 
 export async function isPendingRelease(em: EntityManager, paymentId: string): Promise<boolean> {

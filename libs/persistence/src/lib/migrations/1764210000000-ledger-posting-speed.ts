@@ -52,6 +52,8 @@ export class LedgerPostingSpeed1764210000000 implements MigrationInterface {
         v_hash text;
         v_account_ids bigint[];
         v_short record;
+        v_header text;
+        v_entries text;
       BEGIN
         IF v_legs < 2 OR v_legs <> cardinality(p_amounts) OR v_legs <> cardinality(p_currencies)
            OR v_legs <> cardinality(p_merchants) OR v_legs <> cardinality(p_entry_ids) THEN
@@ -125,12 +127,12 @@ export class LedgerPostingSpeed1764210000000 implements MigrationInterface {
             USING ERRCODE = 'LSP01';
         END IF;
 
-        v_hash := ledger_hash(
-          v_prev_hash,
-          ledger_journal_header(v_id, v_type, v_reference, v_merchant_id, v_payment_id, v_refund_id, v_gross,
-                                v_commission, v_rule_id, v_rule_version, v_occurred_at),
-          (SELECT string_agg(u.e_id || ':' || u.acc || ':' || u.amt, ',' ORDER BY u.e_id)
-             FROM unnest(p_entry_ids, v_account_ids, p_amounts) AS u(e_id, acc, amt)));
+        -- Three simple steps: one expression holding a subquery is planned and started as a query every call.
+        SELECT string_agg(u.e_id || ':' || u.acc || ':' || u.amt, ',' ORDER BY u.e_id) INTO v_entries
+          FROM unnest(p_entry_ids, v_account_ids, p_amounts) AS u(e_id, acc, amt);
+        v_header := ledger_journal_header(v_id, v_type, v_reference, v_merchant_id, v_payment_id, v_refund_id,
+                                          v_gross, v_commission, v_rule_id, v_rule_version, v_occurred_at);
+        v_hash := ledger_hash(v_prev_hash, v_header, v_entries);
 
         INSERT INTO ledger_journals (id, type, reference, merchant_id, payment_id, refund_id, gross_amount,
                                      commission_amount, commission_rule_id, commission_rule_version, metadata,

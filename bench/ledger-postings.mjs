@@ -245,7 +245,7 @@ async function production(label, payments) {
           const t0 = process.hrtime.bigint();
           // As PostLedgerJournalHandler does for payment.captured.
           const plan = await db.platform((em) => persistence.planCapture(em, payment.id));
-          const posted = await batcher.post((em) => persistence.applyCapture(em, plan));
+          const posted = await persistence.applyCapture(plan, (posting) => batcher.postJournal(posting));
           if (!posted.created) throw new Error(`capture of ${payment.id} was not posted`);
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         }

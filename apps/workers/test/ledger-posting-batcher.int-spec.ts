@@ -2,10 +2,11 @@ import { Client } from 'pg';
 import {
   Database,
   LedgerPostingBatcher,
+  applyCapture,
   dataSourceFor,
   merchantAccount,
+  planCapture,
   postCapture,
-  postJournal,
   sql,
 } from '@lsp/persistence';
 import { JournalBuilder, LedgerError, newId } from '@lsp/domain';
@@ -31,6 +32,12 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
   });
 
   afterEach(() => jest.restoreAllMocks());
+
+  /** As the events consumer posts a capture: its reads in a transaction of their own, then its journal batched. */
+  async function batchedCapture(batcher: LedgerPostingBatcher, paymentId: string) {
+    const plan = await db.platform((em) => planCapture(em, paymentId));
+    return applyCapture(plan, (posting) => batcher.postJournal(posting));
+  }
 
   async function capturedPayments(merchantId: string, count: number): Promise<string[]> {
     const ids: string[] = [];
@@ -61,7 +68,9 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
     const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 10 });
     const transactions = jest.spyOn(db, 'platform');
 
-    const posted = await Promise.all(payments.map((p) => batcher.post((em) => postCapture(em, p))));
+    const plans = await Promise.all(payments.map((p) => db.platform((em) => planCapture(em, p))));
+    transactions.mockClear();
+    const posted = await Promise.all(plans.map((plan) => applyCapture(plan, (j) => batcher.postJournal(j))));
 
     expect(posted.every((p) => p.created)).toBe(true);
     expect(transactions).toHaveBeenCalledTimes(2);
@@ -73,8 +82,12 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
     expect([...byTransaction.values()]).toEqual([10, 10]);
     expect(await pendingBalance(merchant)).toBe(20 * 980);
 
-    // Redelivered: nothing more is posted.
-    const again = await Promise.all(payments.map((p) => batcher.post((em) => postCapture(em, p))));
+    // Redelivered, planned before or after the first postings committed: nothing more is posted.
+    const again = await Promise.all([
+      ...plans.map((plan) => applyCapture(plan, (j) => batcher.postJournal(j))),
+      ...payments.map((p) => batchedCapture(batcher, p)),
+      ...payments.map((p) => batcher.post((em) => postCapture(em, p))),
+    ]);
     expect(again.some((p) => p.created)).toBe(false);
     expect(await capturesOf(merchant)).toHaveLength(20);
   });
@@ -82,21 +95,27 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
   it('fails only the posting that fails, before or after it wrote; the rest of its batch commits', async () => {
     const merchant = await createLedgerMerchant(owner);
     const payments = await capturedPayments(merchant, 4);
-    const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 7 });
+    const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 8 });
+    const plans = await Promise.all(payments.map((p) => db.platform((em) => planCapture(em, p))));
     const transactions = jest.spyOn(db, 'platform');
-    const overdraft = new JournalBuilder('adjustment', `overdraft:${merchant}`, merchant)
-      .debit(merchantAccount('merchant_pending', merchant, 'INR'), 1_000_000)
-      .credit(merchantAccount('merchant_available', merchant, 'INR'), 1_000_000)
-      .build();
+    const adjustment = (reference: string, amount: number) =>
+      new JournalBuilder('adjustment', `${reference}:${merchant}`, merchant)
+        .debit(merchantAccount('merchant_pending', merchant, 'INR'), amount)
+        .credit(merchantAccount('merchant_available', merchant, 'INR'), amount)
+        .build();
 
     const outcomes = await Promise.allSettled([
-      batcher.post((em) => postCapture(em, payments[0])),
-      batcher.post((em) => postCapture(em, newId('payment'))), // unknown payment: fails before writing
-      batcher.post((em) => postCapture(em, payments[1])),
-      batcher.post((em) => postJournal(em, overdraft)), // refused by the posting function, under the ledger lock
-      batcher.post((em) => postCapture(em, payments[2])),
+      applyCapture(plans[0], (j) => batcher.postJournal(j)),
+      // Refused by the posting function under the ledger lock.
+      batcher.postJournal({ journal: adjustment('overdraft', 1_000_000), header: {} }),
+      applyCapture(plans[1], (j) => batcher.postJournal(j)),
+      // Names a payment that does not exist: its journal is written, then refused by a foreign key.
+      batcher.postJournal({ journal: adjustment('unknown-payment', 1), header: { paymentId: newId('payment') } }),
+      // Fails before writing.
+      batcher.post((em) => postCapture(em, newId('payment'))),
+      applyCapture(plans[2], (j) => batcher.postJournal(j)),
+      // Wrote a journal, then failed: its savepoint takes the journal back.
       batcher.post(async (em) => {
-        // Wrote a journal, then failed: its savepoint takes the journal back.
         await postCapture(em, payments[3]);
         throw new Error('injected failure after posting');
       }),
@@ -109,26 +128,30 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
       'rejected',
       'fulfilled',
       'rejected',
+      'rejected',
       'fulfilled',
       'rejected',
       'fulfilled',
     ]);
-    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(LedgerError);
-    expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'insufficient_funds' });
-    expect(String((outcomes[5] as PromiseRejectedResult).reason)).toMatch(/injected failure after posting/);
+    const reason = (i: number) => (outcomes[i] as PromiseRejectedResult).reason;
+    expect(reason(1)).toBeInstanceOf(LedgerError);
+    expect(reason(1)).toMatchObject({ code: 'insufficient_funds' });
+    expect(reason(3)).toMatchObject({ code: '23503' });
+    expect(reason(4)).toBeInstanceOf(LedgerError);
+    expect(String(reason(6))).toMatch(/injected failure after posting/);
     expect((await capturesOf(merchant)).map((r) => r.payment_id).sort()).toEqual(
       [payments[0], payments[1], payments[2]].sort(),
     );
     expect(await pendingBalance(merchant)).toBe(3 * 980);
     const { rows } = await owner.query(
-      `SELECT (SELECT count(*) FROM ledger_journals WHERE reference = $1)::int AS overdrafts,
-              (SELECT count(*) FROM ledger_pending_releases WHERE payment_id = $2)::int AS releases`,
-      [`overdraft:${merchant}`, payments[3]],
+      `SELECT (SELECT count(*) FROM ledger_journals WHERE type = 'adjustment' AND merchant_id = $1)::int AS adjustments,
+              (SELECT count(*) FROM ledger_pending_releases WHERE merchant_id = $1)::int AS releases`,
+      [merchant],
     );
-    expect(rows[0]).toEqual({ overdrafts: 0, releases: 0 });
+    expect(rows[0]).toEqual({ adjustments: 0, releases: 3 });
 
     // The failed capture is still unposted, so its retry posts it.
-    expect((await batcher.post((em) => postCapture(em, payments[3]))).created).toBe(true);
+    expect((await batchedCapture(batcher, payments[3])).created).toBe(true);
     expect(await pendingBalance(merchant)).toBe(4 * 980);
   });
 
@@ -138,8 +161,10 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
     const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 4 });
     const journal = newId('journal');
 
+    const plans = await Promise.all(payments.map((p) => db.platform((em) => planCapture(em, p))));
+
     const outcomes = await Promise.allSettled([
-      batcher.post((em) => postCapture(em, payments[0])),
+      applyCapture(plans[0], (j) => batcher.postJournal(j)),
       batcher.post((em) => postCapture(em, payments[1])),
       // Succeeds on its own, but its journal has no entries: the deferred check fails the COMMIT of the batch.
       batcher.post((em) =>
@@ -150,7 +175,7 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
           [journal, `no-entries:${merchant}`],
         ),
       ),
-      batcher.post((em) => postCapture(em, payments[2])),
+      applyCapture(plans[2], (j) => batcher.postJournal(j)),
     ]);
 
     expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
@@ -159,7 +184,7 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
     expect(await pendingBalance(merchant)).toBe(0);
 
     // As BullMQ would: the retries post every capture once.
-    const retried = await Promise.all(payments.map((p) => batcher.post((em) => postCapture(em, p))));
+    const retried = await Promise.all(payments.map((p) => batchedCapture(batcher, p)));
     expect(retried.every((p) => p.created)).toBe(true);
     expect(await pendingBalance(merchant)).toBe(3 * 980);
   });
@@ -170,14 +195,14 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
     const batcher = new LedgerPostingBatcher(db, { windowMs: 1_000, maxSize: 3 });
 
     const outcomes = await Promise.allSettled([
-      batcher.post((em) => postCapture(em, payments[0])),
+      batchedCapture(batcher, payments[0]),
       batcher.post((em) => sql(em, `SELECT pg_terminate_backend(pg_backend_pid())`)),
       batcher.post((em) => postCapture(em, payments[1])),
     ]);
 
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(await capturesOf(merchant)).toEqual([]);
-    const retried = await Promise.all(payments.map((p) => batcher.post((em) => postCapture(em, p))));
+    const retried = await Promise.all(payments.map((p) => batchedCapture(batcher, p)));
     expect(retried.every((p) => p.created)).toBe(true);
     expect(await pendingBalance(merchant)).toBe(2 * 980);
   });
@@ -186,6 +211,6 @@ describe('ledger posting batcher: group commit with a savepoint per posting (rea
     const merchant = await createLedgerMerchant(owner);
     const payment = await insertCapturedPayment(owner, merchant, 1_000);
     const batcher = new LedgerPostingBatcher(db, { windowMs: 20, maxSize: 32 });
-    expect((await batcher.post((em) => postCapture(em, payment))).created).toBe(true);
+    expect((await batchedCapture(batcher, payment)).created).toBe(true);
   });
 });

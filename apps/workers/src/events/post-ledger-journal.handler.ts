@@ -32,7 +32,7 @@ export class PostLedgerJournalHandler implements EventHandler {
     try {
       if (event.type === 'payment.captured') {
         const plan = await this.db.platform((em) => planCapture(em, event.aggregateId, at));
-        const posted = await this.ledger.post((em) => applyCapture(em, plan));
+        const posted = await applyCapture(plan, (posting) => this.ledger.postJournal(posting));
         if (posted.created) {
           this.logger.debug({ eventId: event.id, journalId: posted.journalId }, 'capture journal posted');
         }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database';
 import { sql } from '../sql';
+import { type JournalPosting, type PostedJournal, postJournals } from './ledger.repository';
 
 export interface LedgerBatchOptions {
   /** How long the first posting of a batch waits for others to join it. */
@@ -9,23 +10,27 @@ export interface LedgerBatchOptions {
   maxSize: number;
 }
 
-interface Queued {
-  work: (em: EntityManager) => Promise<unknown>;
+/** A journal (posted with the batch's others in one statement) or any work (under a savepoint of its own). */
+type Queued = (
+  | { posting: JournalPosting; work?: undefined }
+  | { posting?: undefined; work: (em: EntityManager) => Promise<unknown> }
+) & {
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
-}
+};
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Group commit for ledger postings. Every journal holds the ledger's one writer lock until its transaction
- * commits, so one posting per transaction pays a commit (a WAL flush) under that lock each time. Postings asked
- * for within `windowMs` of the first (or while the batch before runs), up to `maxSize`, run in ONE platform
- * transaction instead, one after another, each under its own savepoint: a posting that fails (an overdraft, an unknown payment) is rolled back
- * alone and rejects only its own caller, the others commit. A caller's promise settles only once the shared
- * transaction has committed, so a caller never acknowledges a posting that a later failure of the batch (the
- * commit, the connection) undid: then every caller of the batch gets that error and retries (postings are
- * idempotent on their reference).
+ * commits, so one posting per transaction pays a commit (a WAL flush) and its round trips under that lock each
+ * time. Postings asked for within `windowMs` of the first (or while the batch before runs), up to `maxSize`, share
+ * ONE platform transaction instead: journals (`postJournal`) go in one statement (`ledger_post_journals`, a
+ * subtransaction each), other work (`post`, e.g. a refund that reads under the lock) runs after them, each under
+ * its own savepoint. A posting that fails (an overdraft, an unknown payment) is rolled back alone and rejects only
+ * its own caller; the others commit. A caller's promise settles only once the shared transaction has committed,
+ * so a caller never acknowledges a posting that a later failure of the batch (the commit, the connection) undid:
+ * then every caller of the batch gets that error and retries (postings are idempotent on their reference).
  *
  * Per process and in memory only for the few milliseconds a batch forms: a crash loses nothing but unacknowledged
  * work, which its queue redelivers.
@@ -41,10 +46,21 @@ export class LedgerPostingBatcher {
     private readonly options: LedgerBatchOptions,
   ) {}
 
+  /** Posts a journal in a shared platform transaction; resolves once that transaction committed. */
+  postJournal(posting: JournalPosting): Promise<PostedJournal> {
+    return this.enqueue<PostedJournal>({ posting });
+  }
+
   /** Runs `work` in a shared platform transaction; resolves with its result once that transaction committed. */
   post<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.enqueue<T>({ work });
+  }
+
+  private enqueue<T>(
+    item: { posting: JournalPosting } | { work: (em: EntityManager) => Promise<unknown> },
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queued.push({ ...item, resolve: resolve as (value: unknown) => void, reject });
       if (this.running) return;
       if (this.queued.length >= this.options.maxSize) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
@@ -68,17 +84,30 @@ export class LedgerPostingBatcher {
     let outcomes: Outcome[];
     try {
       outcomes = await this.db.platform(async (em) => {
-        const done: Outcome[] = [];
-        for (const item of batch) {
+        const done: Outcome[] = new Array(batch.length);
+        const journals = batch.flatMap((item, i) => (item.posting ? [{ i, posting: item.posting }] : []));
+        if (journals.length > 0) {
+          const posted = await postJournals(
+            em,
+            journals.map((j) => j.posting),
+          );
+          posted.forEach((outcome, n) => {
+            done[journals[n].i] = outcome.ok
+              ? { ok: true, value: outcome.posted }
+              : { ok: false, error: outcome.error };
+          });
+        }
+        for (const [i, item] of batch.entries()) {
+          if (!item.work) continue;
           // Never released: a RELEASE is one more round trip under the ledger lock, and the savepoints of a batch
           // nest at most maxSize deep. ROLLBACK TO undoes the latest of that name: this posting's.
           await sql(em, 'SAVEPOINT ledger_posting');
           try {
-            done.push({ ok: true, value: await item.work(em) });
+            done[i] = { ok: true, value: await item.work(em) };
           } catch (error) {
             // Throws on when the transaction itself is gone; then the whole batch fails below.
             await sql(em, 'ROLLBACK TO SAVEPOINT ledger_posting');
-            done.push({ ok: false, error });
+            done[i] = { ok: false, error };
           }
         }
         return done;

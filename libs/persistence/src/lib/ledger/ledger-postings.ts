@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import {
   type AccountRef,
   type Currency,
-  type Journal,
   JournalBuilder,
   LedgerError,
   type SettlementSchedule,
@@ -15,7 +14,7 @@ import {
 import { sql } from '../sql';
 import { candidateCommissionRules } from './commission-rules';
 import {
-  type JournalHeader,
+  type JournalPosting,
   type PostedJournal,
   captureJournalOf,
   dueReleases,
@@ -23,7 +22,7 @@ import {
   journalIdByReference,
   lockLedger,
   postJournal,
-  postJournalWithRelease,
+  postJournalPosting,
   refundTotalsOf,
   removePendingRelease,
 } from './ledger.repository';
@@ -76,21 +75,13 @@ export async function postCapture(
   paymentId: string,
   capturedAt: Date = new Date(),
 ): Promise<CapturePosting> {
-  return applyCapture(em, await planCapture(em, paymentId, capturedAt));
+  return applyCapture(await planCapture(em, paymentId, capturedAt), (posting) => postJournalPosting(em, posting));
 }
 
 /** A capture's journal decided from what was read, ready to post; or the journal posted for it before. */
 export type CapturePlan =
   | { posted: CapturePosting }
-  | {
-      posted?: undefined;
-      paymentId: string;
-      journal: Journal;
-      header: JournalHeader;
-      release: { merchantId: string; currency: Currency; availableAt: Date };
-      commission: number;
-      commissionRuleId: string;
-    };
+  | { posted?: undefined; posting: JournalPosting; commission: number; commissionRuleId: string };
 
 /**
  * The reads that decide a capture's journal (the payment, the commission rule, the settlement cut-off). Nothing
@@ -133,32 +124,39 @@ export async function planCapture(
     .build();
   const matures = availableAt(capturedAt, payment.settlement_schedule);
   return {
-    paymentId,
-    journal,
-    header: {
-      paymentId,
-      grossAmount: amount,
-      commissionAmount: commission,
-      commissionRuleId: rule.id,
-      commissionRuleVersion: rule.version,
-      occurredAt: capturedAt,
-      metadata: { availableAt: matures.toISOString(), percentBps: rule.percentBps, fixedAmount: rule.fixedAmount },
+    posting: {
+      journal,
+      header: {
+        paymentId,
+        grossAmount: amount,
+        commissionAmount: commission,
+        commissionRuleId: rule.id,
+        commissionRuleVersion: rule.version,
+        occurredAt: capturedAt,
+        metadata: { availableAt: matures.toISOString(), percentBps: rule.percentBps, fixedAmount: rule.fixedAmount },
+      },
+      release: {
+        payment_id: paymentId,
+        merchant_id: payment.merchant_id,
+        currency: payment.currency,
+        available_at: matures,
+      },
     },
-    release: { merchantId: payment.merchant_id, currency: payment.currency, availableAt: matures },
     commission,
     commissionRuleId: rule.id,
   };
 }
 
-/** Posts a planned capture (nothing when its journal exists by now) and queues it for release at its cut-off. */
-export async function applyCapture(em: EntityManager, plan: CapturePlan): Promise<CapturePosting> {
+/**
+ * Posts a planned capture with `post` (in the caller's transaction, or a LedgerPostingBatcher's): nothing when its
+ * journal exists by now, else the journal and its place in the queue of releases at its cut-off.
+ */
+export async function applyCapture(
+  plan: CapturePlan,
+  post: (posting: JournalPosting) => Promise<PostedJournal>,
+): Promise<CapturePosting> {
   if (plan.posted) return plan.posted;
-  const posted = await postJournalWithRelease(em, plan.journal, plan.header, {
-    payment_id: plan.paymentId,
-    merchant_id: plan.release.merchantId,
-    currency: plan.release.currency,
-    available_at: plan.release.availableAt,
-  });
+  const posted = await post(plan.posting);
   return { ...posted, commission: plan.commission, commissionRuleId: plan.commissionRuleId };
 }
 

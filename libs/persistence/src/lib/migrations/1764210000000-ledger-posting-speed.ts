@@ -15,7 +15,8 @@ const SIGNATURE = 'ledger_post_journal(jsonb, text[], text[], text[], bigint[], 
  * - the few platform account rows updated by every posting: packed pages leave no room for HOT updates, so
  *   versions spilled onto new pages with new index entries. A low fill factor keeps each page room to update in
  *   place (applies to pages written from now on);
- * - locking the accounts and checking for an overdraft were two statements; they are one now.
+ * - locking the accounts and checking for an overdraft were two statements; they are one now;
+ * - round trips under the writer lock: `ledger_post_journals` posts a whole batch (LedgerPostingBatcher) in one.
  */
 export class LedgerPostingSpeed1764210000000 implements MigrationInterface {
   name = 'LedgerPostingSpeed1764210000000';
@@ -163,9 +164,57 @@ export class LedgerPostingSpeed1764210000000 implements MigrationInterface {
     await q.query(`ALTER FUNCTION ${SIGNATURE} SET plan_cache_mode = force_generic_plan`);
     // A bitmap scan never marks the dead index entries of the hot account rows as dead; a plain index scan does.
     await q.query(`ALTER FUNCTION ${SIGNATURE} SET enable_bitmapscan = off`);
+
+    /*
+     * Several journals in one call, each in its own subtransaction: a journal that fails (an overdraft, a broken
+     * invariant) is taken back alone and reported in its row, the others stay posted in the caller's transaction.
+     * A capture may carry its place in the release queue (`release`), written only when its journal is posted.
+     * One round trip for a whole batch: the ledger's writer lock is held for the postings, not for the network.
+     */
+    await q.query(`
+      CREATE FUNCTION ledger_post_journals(p_postings jsonb)
+      RETURNS TABLE (ord integer, posted_journal_id text, posted boolean, error_code text, error_message text)
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_posting jsonb;
+        v_ord bigint;
+        v_result record;
+      BEGIN
+        FOR v_posting, v_ord IN SELECT e.value, e.ordinality FROM jsonb_array_elements(p_postings) WITH ORDINALITY e LOOP
+          ord := v_ord;
+          BEGIN
+            SELECT r.posted_journal_id, r.posted INTO v_result
+              FROM ledger_post_journal(
+                v_posting->'journal',
+                ARRAY(SELECT x.value FROM jsonb_array_elements_text(v_posting->'kinds') WITH ORDINALITY x ORDER BY x.ordinality),
+                ARRAY(SELECT x.value FROM jsonb_array_elements_text(v_posting->'currencies') WITH ORDINALITY x ORDER BY x.ordinality),
+                ARRAY(SELECT x.value FROM jsonb_array_elements_text(v_posting->'merchants') WITH ORDINALITY x ORDER BY x.ordinality),
+                ARRAY(SELECT x.value::bigint FROM jsonb_array_elements_text(v_posting->'amounts') WITH ORDINALITY x ORDER BY x.ordinality),
+                ARRAY(SELECT x.value FROM jsonb_array_elements_text(v_posting->'entryIds') WITH ORDINALITY x ORDER BY x.ordinality)
+              ) r;
+            IF v_result.posted AND v_posting ? 'release' THEN
+              INSERT INTO ledger_pending_releases (capture_journal_id, payment_id, merchant_id, currency, available_at)
+              VALUES (v_result.posted_journal_id, v_posting->'release'->>'paymentId', v_posting->'release'->>'merchantId',
+                      v_posting->'release'->>'currency', (v_posting->'release'->>'availableAt')::timestamptz);
+            END IF;
+            posted_journal_id := v_result.posted_journal_id;
+            posted := v_result.posted;
+            error_code := NULL;
+            error_message := NULL;
+          EXCEPTION WHEN OTHERS THEN
+            posted_journal_id := NULL;
+            posted := false;
+            error_code := SQLSTATE;
+            error_message := SQLERRM;
+          END;
+          RETURN NEXT;
+        END LOOP;
+      END $$`);
+    await q.query(`ALTER FUNCTION ledger_post_journals(jsonb) SET plan_cache_mode = force_generic_plan`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION ledger_post_journals(jsonb)`);
     await q.query(`
       CREATE OR REPLACE FUNCTION ledger_post_journal(
         p_journal jsonb, p_kinds text[], p_currencies text[], p_merchants text[], p_amounts bigint[], p_entry_ids text[]

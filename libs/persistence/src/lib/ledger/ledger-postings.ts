@@ -94,16 +94,20 @@ export async function planCapture(
   capturedAt: Date = new Date(),
 ): Promise<CapturePlan> {
   const reference = journalReference.capture(paymentId);
-  const existing = await journalIdByReference(em, reference);
-  if (existing) return { posted: { journalId: existing, created: false, commission: 0, commissionRuleId: null } };
-
-  const [payment] = await sql<CapturedPaymentRow>(
+  // The journal posted before, if any, in the same round trip (it cannot exist without its payment).
+  const [payment] = await sql<CapturedPaymentRow & { existing_journal_id: string | null }>(
     em,
-    `SELECT p.id, p.merchant_id, p.amount, p.currency, p.method, p.status, g.provider, m.settlement_schedule
+    `SELECT p.id, p.merchant_id, p.amount, p.currency, p.method, p.status, g.provider, m.settlement_schedule,
+            (SELECT j.id FROM ledger_journals j WHERE j.reference = $2) AS existing_journal_id
        FROM payments p JOIN merchants m ON m.id = p.merchant_id LEFT JOIN gateways g ON g.id = p.gateway_id
       WHERE p.id = $1`,
-    [paymentId],
+    [paymentId, reference],
   );
+  if (payment?.existing_journal_id) {
+    return {
+      posted: { journalId: payment.existing_journal_id, created: false, commission: 0, commissionRuleId: null },
+    };
+  }
   if (!payment) throw new LedgerError('invalid_journal', `payment ${paymentId} does not exist`);
   if (!CAPTURED_STATUSES.includes(payment.status)) {
     throw new LedgerError('invalid_journal', `payment ${paymentId} is ${payment.status}, not captured`);

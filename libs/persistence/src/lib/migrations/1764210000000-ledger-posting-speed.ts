@@ -323,7 +323,7 @@ export class LedgerPostingSpeed1764210000000 implements MigrationInterface {
           FROM legs l JOIN moved m ON m.id = l.acc;
 
         RETURN QUERY SELECT v_id, true;
-      END $$ $$`);
+      END $$`);
     await q.query(`ALTER FUNCTION ${SIGNATURE} SET enable_seqscan = off`);
     await q.query(`ALTER TABLE ledger_accounts RESET (fillfactor)`);
     await q.query(`DROP INDEX ledger_accounts_platform_key, ledger_accounts_merchant_key`);

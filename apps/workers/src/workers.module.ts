@@ -17,7 +17,7 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig, Logger } from '@lsp/platform';
-import { Database, dataSourceFor } from '@lsp/persistence';
+import { Database, LedgerPostingBatcher, dataSourceFor } from '@lsp/persistence';
 import {
   WORKER_HEARTBEAT_INTERVAL_MS,
   bullConnection,
@@ -203,6 +203,12 @@ export class WorkersModule {
           await dataSource.initialize();
           return new Database(dataSource);
         },
+      },
+      {
+        provide: LedgerPostingBatcher,
+        inject: [Database, APP_CONFIG],
+        useFactory: (db: Database, cfg: AppConfig) =>
+          new LedgerPostingBatcher(db, { windowMs: cfg.ledgerBatchWindowMs, maxSize: cfg.ledgerBatchMax }),
       },
       {
         provide: REDIS,

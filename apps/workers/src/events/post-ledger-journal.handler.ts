@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@lsp/platform';
 import { LedgerError } from '@lsp/domain';
-import { Database, postCapture, postRefund } from '@lsp/persistence';
+import { Database, LedgerPostingBatcher, applyCapture, planCapture, postRefund } from '@lsp/persistence';
 import type { EventEnvelope, EventType } from '@lsp/queues';
 import { LOGGER } from '../core/tokens';
 import type { EventHandler } from './event-handler';
@@ -12,6 +12,9 @@ import type { EventHandler } from './event-handler';
  * amount. Idempotent under redelivery: each journal's reference is its cause, and a second posting of it is a
  * no-op. A refund whose capture is not posted yet, or that would overdraw the wallet, fails the job (nothing is
  * posted) and BullMQ retries it with backoff; the overdraft is logged as an error naming the account.
+ * Postings of concurrent jobs share transactions (group commit, each under its own savepoint): see
+ * LedgerPostingBatcher, and the events queue's concurrency that lets batches form. A capture's reads run in a
+ * transaction of their own first, so a batch holds the ledger's writer lock only while it writes.
  */
 @Injectable()
 export class PostLedgerJournalHandler implements EventHandler {
@@ -20,6 +23,7 @@ export class PostLedgerJournalHandler implements EventHandler {
 
   constructor(
     @Inject(Database) private readonly db: Database,
+    @Inject(LedgerPostingBatcher) private readonly ledger: LedgerPostingBatcher,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -27,12 +31,13 @@ export class PostLedgerJournalHandler implements EventHandler {
     const at = new Date(event.occurredAt);
     try {
       if (event.type === 'payment.captured') {
-        const posted = await this.db.platform((em) => postCapture(em, event.aggregateId, at));
+        const plan = await this.db.platform((em) => planCapture(em, event.aggregateId, at));
+        const posted = await applyCapture(plan, (posting) => this.ledger.postJournal(posting));
         if (posted.created) {
           this.logger.debug({ eventId: event.id, journalId: posted.journalId }, 'capture journal posted');
         }
       } else if (event.type === 'refund.succeeded') {
-        const posted = await this.db.platform((em) => postRefund(em, event.aggregateId, at));
+        const posted = await this.ledger.post((em) => postRefund(em, event.aggregateId, at));
         if (posted.created) {
           this.logger.debug({ eventId: event.id, journalId: posted.journalId }, 'refund journal posted');
         }

@@ -90,6 +90,26 @@ describe('loadConfig: settlements', () => {
   });
 });
 
+describe('loadConfig: ledger', () => {
+  it('batches ledger postings for 5 ms, at most 32 per transaction, and refuses absurd settings', () => {
+    const c = loadConfig({});
+    expect(c.ledgerBatchWindowMs).toBe(5);
+    expect(c.ledgerBatchMax).toBe(32);
+    expect(loadConfig({ LEDGER_BATCH_WINDOW: '0ms', LEDGER_BATCH_MAX: '1' })).toMatchObject({
+      ledgerBatchWindowMs: 0,
+      ledgerBatchMax: 1,
+    });
+    for (const [env, variable] of [
+      [{ LEDGER_BATCH_WINDOW: '2s' }, 'LEDGER_BATCH_WINDOW'],
+      [{ LEDGER_BATCH_WINDOW: 'soon' }, 'LEDGER_BATCH_WINDOW'],
+      [{ LEDGER_BATCH_MAX: '0' }, 'LEDGER_BATCH_MAX'],
+      [{ LEDGER_BATCH_MAX: '65' }, 'LEDGER_BATCH_MAX'],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(`${variable}: `);
+    }
+  });
+});
+
 describe('loadConfig: webhooks and developer tools', () => {
   it('defaults to a 15 s delivery timeout, 5 days before disabling, 24 h rotation grace', () => {
     const c = loadConfig({});

@@ -87,6 +87,11 @@ export interface AppConfig {
   settlementBatchSize: number;
   /** How long a worker holds a run without progress before another worker resumes it. */
   settlementRunLeaseMs: number;
+  // ---- ledger ----
+  /** How long a ledger posting waits for others to share its transaction (group commit in the workers). */
+  ledgerBatchWindowMs: number;
+  /** Most ledger postings one transaction takes (each under its own savepoint). */
+  ledgerBatchMax: number;
   /** Secrets that were generated because none was configured (development only), for a warning. */
   generated: string[];
 }
@@ -219,6 +224,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     settlementSchedules: bool(env, 'SETTLEMENT_SCHEDULES', true),
     settlementBatchSize: int(env, 'SETTLEMENT_BATCH_SIZE', 5000, 1, 100_000),
     settlementRunLeaseMs: durationAtLeast(env, 'SETTLEMENT_RUN_LEASE', '1m', 1000),
+    ledgerBatchWindowMs: durationAtMost(env, 'LEDGER_BATCH_WINDOW', '5ms', 1000),
+    // PostgreSQL caches 64 subtransactions per transaction; past that every snapshot of every session gets slower.
+    ledgerBatchMax: int(env, 'LEDGER_BATCH_MAX', 32, 1, 64),
     generated,
   };
 }
@@ -292,6 +300,12 @@ function positiveDuration(env: Env, name: string, fallback: string): number {
 function durationAtLeast(env: Env, name: string, fallback: string, minMs: number): number {
   const ms = duration(env, name, fallback);
   if (ms < minMs) throw new ConfigError(name, `must be at least ${minMs} ms`);
+  return ms;
+}
+
+function durationAtMost(env: Env, name: string, fallback: string, maxMs: number): number {
+  const ms = duration(env, name, fallback);
+  if (ms > maxMs) throw new ConfigError(name, `must be at most ${maxMs} ms`);
   return ms;
 }
 

@@ -255,8 +255,10 @@ export const QUEUES: {
   },
   events: {
     description: 'Domain events published by the outbox relay, fanned out to their consumers (live streams, …)',
-    // Handlers are short I/O (a publish, a small transaction); bounded by the worker's 5 database connections.
-    concurrency: 5,
+    // Handlers are short I/O (a publish, a small transaction) that wait their turn for the worker's 5 database
+    // connections. Ledger postings of jobs in flight together share one transaction (LedgerPostingBatcher, up to
+    // LEDGER_BATCH_MAX): only as many jobs as run at once can form a batch, hence more than the connections.
+    concurrency: 32,
     defaultJobOptions: {
       ...DEFAULT_JOB_OPTIONS,
       // 1 s … 8.5 min apart (~17 min in all): outlives a Redis or PostgreSQL restart.

@@ -3,3 +3,4 @@ export * from './commission-rules';
 export * from './ledger-postings';
 export * from './ledger-checks';
 export * from './wallet-thresholds';
+export * from './ledger-posting-batcher';

@@ -14,14 +14,15 @@ import {
 import { sql } from '../sql';
 import { candidateCommissionRules } from './commission-rules';
 import {
+  type JournalPosting,
   type PostedJournal,
-  addPendingRelease,
   captureJournalOf,
   dueReleases,
   isPendingRelease,
   journalIdByReference,
   lockLedger,
   postJournal,
+  postJournalPosting,
   refundTotalsOf,
   removePendingRelease,
 } from './ledger.repository';
@@ -74,17 +75,39 @@ export async function postCapture(
   paymentId: string,
   capturedAt: Date = new Date(),
 ): Promise<CapturePosting> {
-  const reference = journalReference.capture(paymentId);
-  const existing = await journalIdByReference(em, reference);
-  if (existing) return { journalId: existing, created: false, commission: 0, commissionRuleId: null };
+  return applyCapture(await planCapture(em, paymentId, capturedAt), (posting) => postJournalPosting(em, posting));
+}
 
-  const [payment] = await sql<CapturedPaymentRow>(
+/** A capture's journal decided from what was read, ready to post; or the journal posted for it before. */
+export type CapturePlan =
+  | { posted: CapturePosting }
+  | { posted?: undefined; posting: JournalPosting; commission: number; commissionRuleId: string };
+
+/**
+ * The reads that decide a capture's journal (the payment, the commission rule, the settlement cut-off). Nothing
+ * they read is changed by other postings, so they may run in a transaction of their own, before and outside the
+ * one that posts (and holds the ledger's writer lock): a batch of postings then holds that lock only to write.
+ */
+export async function planCapture(
+  em: EntityManager,
+  paymentId: string,
+  capturedAt: Date = new Date(),
+): Promise<CapturePlan> {
+  const reference = journalReference.capture(paymentId);
+  // The journal posted before, if any, in the same round trip (it cannot exist without its payment).
+  const [payment] = await sql<CapturedPaymentRow & { existing_journal_id: string | null }>(
     em,
-    `SELECT p.id, p.merchant_id, p.amount, p.currency, p.method, p.status, g.provider, m.settlement_schedule
+    `SELECT p.id, p.merchant_id, p.amount, p.currency, p.method, p.status, g.provider, m.settlement_schedule,
+            (SELECT j.id FROM ledger_journals j WHERE j.reference = $2) AS existing_journal_id
        FROM payments p JOIN merchants m ON m.id = p.merchant_id LEFT JOIN gateways g ON g.id = p.gateway_id
       WHERE p.id = $1`,
-    [paymentId],
+    [paymentId, reference],
   );
+  if (payment?.existing_journal_id) {
+    return {
+      posted: { journalId: payment.existing_journal_id, created: false, commission: 0, commissionRuleId: null },
+    };
+  }
   if (!payment) throw new LedgerError('invalid_journal', `payment ${paymentId} does not exist`);
   if (!CAPTURED_STATUSES.includes(payment.status)) {
     throw new LedgerError('invalid_journal', `payment ${paymentId} is ${payment.status}, not captured`);
@@ -104,25 +127,41 @@ export async function postCapture(
     .credit(platformAccount('platform_commission', payment.currency), commission)
     .build();
   const matures = availableAt(capturedAt, payment.settlement_schedule);
-  const posted = await postJournal(em, journal, {
-    paymentId,
-    grossAmount: amount,
-    commissionAmount: commission,
+  return {
+    posting: {
+      journal,
+      header: {
+        paymentId,
+        grossAmount: amount,
+        commissionAmount: commission,
+        commissionRuleId: rule.id,
+        commissionRuleVersion: rule.version,
+        occurredAt: capturedAt,
+        metadata: { availableAt: matures.toISOString(), percentBps: rule.percentBps, fixedAmount: rule.fixedAmount },
+      },
+      release: {
+        payment_id: paymentId,
+        merchant_id: payment.merchant_id,
+        currency: payment.currency,
+        available_at: matures,
+      },
+    },
+    commission,
     commissionRuleId: rule.id,
-    commissionRuleVersion: rule.version,
-    occurredAt: capturedAt,
-    metadata: { availableAt: matures.toISOString(), percentBps: rule.percentBps, fixedAmount: rule.fixedAmount },
-  });
-  if (posted.created) {
-    await addPendingRelease(em, {
-      capture_journal_id: posted.journalId,
-      payment_id: paymentId,
-      merchant_id: payment.merchant_id,
-      currency: payment.currency,
-      available_at: matures,
-    });
-  }
-  return { ...posted, commission, commissionRuleId: rule.id };
+  };
+}
+
+/**
+ * Posts a planned capture with `post` (in the caller's transaction, or a LedgerPostingBatcher's): nothing when its
+ * journal exists by now, else the journal and its place in the queue of releases at its cut-off.
+ */
+export async function applyCapture(
+  plan: CapturePlan,
+  post: (posting: JournalPosting) => Promise<PostedJournal>,
+): Promise<CapturePosting> {
+  if (plan.posted) return plan.posted;
+  const posted = await post(plan.posting);
+  return { ...posted, commission: plan.commission, commissionRuleId: plan.commissionRuleId };
 }
 
 export interface RefundPosting extends PostedJournal {

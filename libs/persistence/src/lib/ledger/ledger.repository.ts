@@ -27,51 +27,113 @@ export interface PostedJournal {
 const INSUFFICIENT_FUNDS = 'LSP01';
 
 /**
- * The one place that moves money: every journal goes through `ledger_post_journal` (migration 1764170000000),
- * which serialises writers on one advisory lock, locks the accounts in id order, refuses overdrafts, writes journal
- * and entries, moves the balances and extends the hash chain — all inside the caller's transaction, so whatever
- * else that transaction does (an outbox row, a settlement item) commits or rolls back with the money.
+ * The one place that moves money: every journal goes through `ledger_post_journal` (migrations 1764170000000 and
+ * 1764210000000), which serialises writers on one advisory lock, locks the accounts in id order, refuses
+ * overdrafts, writes journal and entries, moves the balances and extends the hash chain — all inside the caller's
+ * transaction, so whatever else that transaction does (an outbox row, a settlement item) commits or rolls back
+ * with the money.
  */
 export async function postJournal(
   em: EntityManager,
   journal: Journal,
   header: JournalHeader = {},
 ): Promise<PostedJournal> {
-  const id = newId('journal');
-  const payload = {
-    id,
-    type: journal.type,
-    reference: journal.reference,
-    merchantId: journal.merchantId,
-    paymentId: header.paymentId ?? null,
-    refundId: header.refundId ?? null,
-    grossAmount: header.grossAmount ?? null,
-    commissionAmount: header.commissionAmount ?? null,
-    commissionRuleId: header.commissionRuleId ?? null,
-    commissionRuleVersion: header.commissionRuleVersion ?? null,
-    occurredAt: (header.occurredAt ?? new Date()).toISOString(),
-    metadata: header.metadata ?? {},
-  };
+  const legs = postingLegs(journal, header);
   try {
     const [row] = await sql<{ posted_journal_id: string; posted: boolean }>(
       em,
       `SELECT posted_journal_id, posted FROM ledger_post_journal($1::jsonb, $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])`,
-      [
-        JSON.stringify(payload),
-        journal.legs.map((l) => l.account.kind),
-        journal.legs.map((l) => l.account.currency),
-        journal.legs.map((l) => l.account.merchantId),
-        journal.legs.map((l) => String(l.amount)),
-        journal.legs.map(() => newId('ledgerEntry')),
-      ],
+      [JSON.stringify(legs.journal), legs.kinds, legs.currencies, legs.merchants, legs.amounts, legs.entryIds],
     );
     return { journalId: row.posted_journal_id, created: row.posted };
   } catch (e) {
-    if ((e as { code?: string }).code === INSUFFICIENT_FUNDS) {
-      throw new LedgerError('insufficient_funds', (e as Error).message.replace(/^error: /, ''));
-    }
+    const code = (e as { code?: string }).code;
+    if (code === INSUFFICIENT_FUNDS) throw postingError(code, (e as Error).message.replace(/^error: /, ''));
     throw e;
   }
+}
+
+/** A journal to post and, for a capture, its place in the queue of releases at its settlement cut-off. */
+export interface JournalPosting {
+  journal: Journal;
+  header: JournalHeader;
+  release?: Omit<PendingReleaseRow, 'capture_journal_id'>;
+}
+
+export type JournalPostingOutcome = { ok: true; posted: PostedJournal } | { ok: false; error: Error };
+
+/**
+ * Posts several journals in one statement (`ledger_post_journals`), each in its own subtransaction: one that fails
+ * is taken back alone (with its release) and comes back as its error, the others stay posted in the caller's
+ * transaction. A capture's release row is written only when its journal is posted (not on a replay).
+ */
+export async function postJournals(em: EntityManager, postings: JournalPosting[]): Promise<JournalPostingOutcome[]> {
+  const payload = postings.map(({ journal, header, release }) => ({
+    ...postingLegs(journal, header),
+    ...(release && {
+      release: {
+        paymentId: release.payment_id,
+        merchantId: release.merchant_id,
+        currency: release.currency,
+        availableAt: release.available_at.toISOString(),
+      },
+    }),
+  }));
+  const rows = await sql<{
+    ord: number;
+    posted_journal_id: string | null;
+    posted: boolean;
+    error_code: string | null;
+    error_message: string | null;
+  }>(
+    em,
+    `SELECT ord, posted_journal_id, posted, error_code, error_message FROM ledger_post_journals($1::jsonb) ORDER BY ord`,
+    [JSON.stringify(payload)],
+  );
+  return rows.map(
+    (row): JournalPostingOutcome =>
+      row.error_code === null
+        ? { ok: true, posted: { journalId: row.posted_journal_id as string, created: row.posted } }
+        : { ok: false, error: postingError(row.error_code, row.error_message ?? '') },
+  );
+}
+
+/** One journal (and release) through `postJournals`; throws its error. */
+export async function postJournalPosting(em: EntityManager, posting: JournalPosting): Promise<PostedJournal> {
+  const [outcome] = await postJournals(em, [posting]);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.posted;
+}
+
+/** What `ledger_post_journal` takes: the journal's columns, and its legs as parallel arrays. */
+function postingLegs(journal: Journal, header: JournalHeader) {
+  return {
+    journal: {
+      id: newId('journal'),
+      type: journal.type,
+      reference: journal.reference,
+      merchantId: journal.merchantId,
+      paymentId: header.paymentId ?? null,
+      refundId: header.refundId ?? null,
+      grossAmount: header.grossAmount ?? null,
+      commissionAmount: header.commissionAmount ?? null,
+      commissionRuleId: header.commissionRuleId ?? null,
+      commissionRuleVersion: header.commissionRuleVersion ?? null,
+      occurredAt: (header.occurredAt ?? new Date()).toISOString(),
+      metadata: header.metadata ?? {},
+    },
+    kinds: journal.legs.map((l) => l.account.kind),
+    currencies: journal.legs.map((l) => l.account.currency),
+    merchants: journal.legs.map((l) => l.account.merchantId),
+    amounts: journal.legs.map((l) => String(l.amount)),
+    entryIds: journal.legs.map(() => newId('ledgerEntry')),
+  };
+}
+
+/** A posting's SQL error as callers see it: an overdraft is a LedgerError, anything else keeps its SQLSTATE. */
+function postingError(code: string, message: string): Error {
+  if (code === INSUFFICIENT_FUNDS) return new LedgerError('insufficient_funds', message);
+  return Object.assign(new Error(message), { code });
 }
 
 /** The advisory lock every ledger writer holds until its transaction ends (`ledger_post_journal` takes it too). */
@@ -129,15 +191,6 @@ export interface PendingReleaseRow {
   merchant_id: string;
   currency: string;
   available_at: Date;
-}
-
-export async function addPendingRelease(em: EntityManager, row: PendingReleaseRow): Promise<void> {
-  await sql(
-    em,
-    `INSERT INTO ledger_pending_releases (capture_journal_id, payment_id, merchant_id, currency, available_at)
-     VALUES ($1, $2, $3, $4, $5)`,
-    [row.capture_journal_id, row.payment_id, row.merchant_id, row.currency, row.available_at],
-  );
 }
 
 export async function isPendingRelease(em: EntityManager, paymentId: string): Promise<boolean> {

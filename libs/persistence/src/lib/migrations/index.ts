@@ -9,6 +9,7 @@ import { AlertsRetentionAnalytics1764195000000 } from './1764195000000-alerts-re
 import { Ledger1764170000000 } from './1764170000000-ledger';
 import { Settlements1764175000000 } from './1764175000000-settlements';
 import { RetentionWebhookDeliveries1764199000000 } from './1764199000000-retention-webhook-deliveries';
+import { SettlementItemChecks1764220000000 } from './1764220000000-settlement-item-checks';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Ledger1764170000000,
   Settlements1764175000000,
   RetentionWebhookDeliveries1764199000000,
+  SettlementItemChecks1764220000000,
 ];

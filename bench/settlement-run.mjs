@@ -11,6 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -50,6 +51,7 @@ const env = {
   SETTLEMENT_BATCH_SIZE: String(batch),
 };
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const pgAt = (db) => `postgres://postgres@127.0.0.1:5432/${db}`;
 const migrateInto = (url) => {
@@ -102,6 +104,7 @@ try {
   // Wait for the worker to be consuming: its first (empty) tick claims nothing but proves the queue is served.
   await new Promise((r) => setTimeout(r, 3000));
 
+  const loadBefore = load();
   const started = performance.now();
   const runId = `srn_${'0'.repeat(25)}1`;
   await owner.query(
@@ -121,7 +124,24 @@ try {
   const items = Number(run.items_settled);
   console.log(
     `settlement run ${run.status}: ${items.toLocaleString('en')} items in ${run.settlements_created} settlements, ` +
-      `${seconds(elapsed)} (${Math.round(items / (elapsed / 1000)).toLocaleString('en')} items/s; target < 60 s for 1,000,000)`,
+      `${seconds(elapsed)} (${Math.round(items / (elapsed / 1000)).toLocaleString('en')} items/s; target < 60 s for 1,000,000); ` +
+      `load average ${loadBefore} before, ${load()} after`,
+  );
+
+  // Baseline in the same run, on the same (loaded) machine: the bare cost of writing that many rows of the
+  // items' shape set-based, into a table with no index, key, check or trigger.
+  await owner.query(`CREATE TABLE bench_bare_items (LIKE settlement_items)`);
+  const bareStarted = performance.now();
+  await owner.query(
+    `INSERT INTO bench_bare_items (settlement_id, source_journal_id, merchant_id, payment_id, refund_id, amount)
+     SELECT 'stl_' || lpad('1', 26, '0'), source_journal_id, merchant_id, payment_id, refund_id, amount
+       FROM settlement_items`,
+  );
+  const bare = performance.now() - bareStarted;
+  await owner.query(`DROP TABLE bench_bare_items`);
+  console.log(
+    `baseline: a bare INSERT … SELECT of the same ${items.toLocaleString('en')} rows into an unindexed table took ` +
+      `${seconds(bare)}; the run took ${(elapsed / bare).toFixed(1)}× that`,
   );
 
   const {

@@ -51,7 +51,10 @@ const env = {
   SETTLEMENT_BATCH_SIZE: String(batch),
 };
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 const pgAt = (db) => `postgres://postgres@127.0.0.1:5432/${db}`;
 const migrateInto = (url) => {

@@ -172,7 +172,7 @@ describe('settlement runs (real PostgreSQL)', () => {
     expect(journalsAfter[0].n).toBe(journalsBefore[0].n);
   });
 
-  it('refuses a settlement item whose merchant, payment or refund is not its source journal\'s', async () => {
+  it("refuses a settlement item whose merchant, payment or refund is not its source journal's", async () => {
     const merchant = await createLedgerMerchant(owner, 'manual');
     const other = await createLedgerMerchant(owner, 'manual');
     const [mine, theirs] = [

@@ -9,7 +9,7 @@ import {
   findRun,
   type SettlementRunRow,
 } from '@lsp/persistence';
-import { scheduledCutoff } from '@lsp/domain';
+import { newId, scheduledCutoff } from '@lsp/domain';
 import { testConfig } from './helpers';
 import { createLedgerMerchant } from './factories/ledger.factory';
 import { refundNow, releaseMatured, seedCaptures } from './factories/settlement.factory';
@@ -170,6 +170,48 @@ describe('settlement runs (real PostgreSQL)', () => {
     expect(before.merchant_available).toBe(capture.net - refunded);
     const { rows: journalsAfter } = await owner.query(`SELECT count(*)::int AS n FROM ledger_journals`);
     expect(journalsAfter[0].n).toBe(journalsBefore[0].n);
+  });
+
+  it("refuses a settlement item whose merchant, payment or refund is not its source journal's", async () => {
+    const merchant = await createLedgerMerchant(owner, 'manual');
+    const other = await createLedgerMerchant(owner, 'manual');
+    const [mine, theirs] = [
+      ...(await seedCaptures(owner, db, merchant, [5_000])),
+      ...(await seedCaptures(owner, db, other, [7_000])),
+    ];
+    await releaseMatured(db, merchant);
+    const {
+      rows: [release],
+    } = await owner.query(
+      `SELECT id, merchant_id, payment_id FROM ledger_journals WHERE payment_id = $1 AND type = 'release'`,
+      [mine.paymentId],
+    );
+    const insertItem = (copy: { merchant: string; payment: string | null; refund: string | null }) =>
+      db.platform(async (em) => {
+        const settlementId = newId('settlement');
+        await em.query(
+          `INSERT INTO settlements (id, merchant_id, currency, status, cutoff) VALUES ($1, $2, 'INR', 'processing', now())`,
+          [settlementId, merchant],
+        );
+        await em.query(
+          `INSERT INTO settlement_items (settlement_id, source_journal_id, merchant_id, payment_id, refund_id, amount)
+           VALUES ($1, $2, $3, $4, $5, 1)`,
+          [settlementId, release.id, copy.merchant, copy.payment, copy.refund],
+        );
+      });
+
+    // The copies are checked against the journal per statement (they replaced three per-row foreign keys).
+    for (const copy of [
+      { merchant: other, payment: mine.paymentId, refund: null },
+      { merchant, payment: theirs.paymentId, refund: null },
+      { merchant, payment: null, refund: null },
+    ]) {
+      await expect(insertItem(copy)).rejects.toThrow(/does not copy that journal/);
+    }
+    expect(await itemsOf(merchant)).toEqual([]);
+    // The faithful copy is accepted (and rolled back nothing else).
+    await insertItem({ merchant, payment: mine.paymentId, refund: null });
+    expect((await itemsOf(merchant)).map((i) => i.source_journal_id)).toEqual([release.id]);
   });
 
   it('settles every item exactly once when two runs race over the same merchants in small batches', async () => {

@@ -10,6 +10,7 @@ import { Ledger1764170000000 } from './1764170000000-ledger';
 import { Settlements1764175000000 } from './1764175000000-settlements';
 import { RetentionWebhookDeliveries1764199000000 } from './1764199000000-retention-webhook-deliveries';
 import { LedgerPostingSpeed1764210000000 } from './1764210000000-ledger-posting-speed';
+import { SettlementItemChecks1764220000000 } from './1764220000000-settlement-item-checks';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Settlements1764175000000,
   RetentionWebhookDeliveries1764199000000,
   LedgerPostingSpeed1764210000000,
+  SettlementItemChecks1764220000000,
 ];

@@ -64,25 +64,27 @@ export async function settleNextBatch(em: EntityManager, input: SettlementBatchI
   // dated by its capture, so a cut-off means "captured by then" whenever the release itself was posted.
   const [picked] = await sql<{ item_count: number; net: string; cursor: string | null }>(
     em,
-    `WITH account AS (
-       SELECT id FROM ledger_accounts WHERE kind = 'merchant_available' AND merchant_id = $1 AND currency = $2
-     ), candidates AS MATERIALIZED (
-       -- Walked in entry order along the account's index, each journal fetched by key (OFFSET 0 keeps the
-       -- planner from turning the lookups into a scan of every journal): cost follows the batch, not the ledger.
+    `WITH candidates AS MATERIALIZED (
+       -- Walked in entry order along the account's (account_id, id) index and stopped at the limit, each journal
+       -- fetched by key and probed for an earlier item by key: OFFSET 0 keeps the planner from turning either
+       -- lookup into a scan of every journal or every item (a hash anti-join over settlement_items grows with
+       -- all settlements ever made), so a batch costs what its items cost, not what the ledger holds.
        -- A release is posted after its capture, so only a release posted after the cut-off needs its capture
        -- looked up to tell whether the capture itself was before it.
        SELECT e.id AS entry_id, e.journal_id, e.amount, j.payment_id, j.refund_id
          FROM ledger_entries e
         CROSS JOIN LATERAL (SELECT j.type, j.payment_id, j.refund_id, j.occurred_at FROM ledger_journals j
-                             WHERE j.id = e.journal_id OFFSET 0) j
-        WHERE e.account_id = (SELECT id FROM account)
+                             WHERE j.id = e.journal_id
+                               AND NOT EXISTS (SELECT 1 FROM settlement_items s WHERE s.source_journal_id = j.id)
+                             OFFSET 0) j
+        WHERE e.account_id = (SELECT id FROM ledger_accounts
+                               WHERE kind = 'merchant_available' AND merchant_id = $1 AND currency = $2)
           AND e.id > $3
           AND j.type <> 'settlement'
           AND (j.occurred_at <= $4
                OR (j.type = 'release'
                    AND (SELECT c.occurred_at FROM ledger_journals c
                          WHERE c.payment_id = j.payment_id AND c.type = 'capture' LIMIT 1) <= $4))
-          AND NOT EXISTS (SELECT 1 FROM settlement_items s WHERE s.source_journal_id = e.journal_id)
         ORDER BY e.id
         LIMIT $5
      ), settlement AS (

@@ -96,11 +96,15 @@ export async function claimAttempts(
        JOIN outbox_events o ON o.id = c.event_id`,
     [claims.map((c) => c.deliveryId), claims.map((c) => c.merchantId), claims.map((c) => c.attempt), leaseMs],
   );
-  const byAttempt = new Map(rows.map(({ attempt, ...row }) => [`${row.id}/${attempt}`, row as ClaimedDelivery]));
+  const key = (deliveryId: string, merchantId: string, attempt: number): string =>
+    `${deliveryId}/${merchantId}/${attempt}`;
+  const byAttempt = new Map(
+    rows.map(({ attempt, ...row }) => [key(row.id, row.merchant_id, attempt), row as ClaimedDelivery]),
+  );
   return claims.map((c) => {
-    const key = `${c.deliveryId}/${c.attempt}`;
-    const row = byAttempt.get(key);
-    byAttempt.delete(key);
+    const k = key(c.deliveryId, c.merchantId, c.attempt);
+    const row = byAttempt.get(k);
+    byAttempt.delete(k);
     return row;
   });
 }
@@ -192,9 +196,12 @@ export async function recordAttempts(
        INSERT INTO webhook_delivery_attempts (id, delivery_id, merchant_id, endpoint_id, event_id, attempt_number, url,
                                               webhook_timestamp, outcome, response_status, latency_ms, response_excerpt,
                                               error_class)
-       SELECT id, delivery_id, merchant_id, endpoint_id, event_id, attempt, url, webhook_timestamp,
-              CASE WHEN ok THEN 'succeeded' ELSE 'failed' END, status, latency_ms, excerpt, error_class
-         FROM input
+       SELECT r.id, r.delivery_id, r.merchant_id, r.endpoint_id, r.event_id, r.attempt, r.url, r.webhook_timestamp,
+              CASE WHEN r.ok THEN 'succeeded' ELSE 'failed' END, r.status, r.latency_ms, r.excerpt, r.error_class
+         FROM input r
+         -- only attempts of the delivery as the claim returned it (merchant, endpoint, event)
+         JOIN webhook_deliveries d ON d.id = r.delivery_id AND d.merchant_id = r.merchant_id
+                                  AND d.endpoint_id = r.endpoint_id AND d.event_id = r.event_id
        ON CONFLICT (delivery_id, attempt_number) DO NOTHING
        RETURNING delivery_id, attempt_number, endpoint_id
      ), delivery AS (
@@ -243,7 +250,9 @@ export async function recordAttempts(
   const moved = records
     .map((record, index) => ({ record, index }))
     .filter(({ record, index }) => outcomes[index].recorded && failingEndpoints.has(record.endpointId))
-    .sort((a, b) => (a.record.endpointId < b.record.endpointId ? -1 : a.record.endpointId > b.record.endpointId ? 1 : 0));
+    .sort((a, b) =>
+      a.record.endpointId < b.record.endpointId ? -1 : a.record.endpointId > b.record.endpointId ? 1 : 0,
+    );
   for (const { record, index } of moved) {
     outcomes[index] = { recorded: true, ...(await moveEndpoint(em, record, disableAfterMs)) };
   }
@@ -273,7 +282,11 @@ async function moveEndpoint(em: EntityManager, r: AttemptRecord, disableAfterMs:
     [r.endpointId, r.ok, r.gone, disableAfterMs],
   );
   if (!row) return { disabled: false, disabledForFailing: false, failingSince: null };
-  return { disabled: row.status === 'disabled', disabledForFailing: row.newly_failing, failingSince: row.failing_since };
+  return {
+    disabled: row.status === 'disabled',
+    disabledForFailing: row.newly_failing,
+    failingSince: row.failing_since,
+  };
 }
 
 /** Pending deliveries whose next attempt is overdue by `graceMs` and not leased: their job was lost. */

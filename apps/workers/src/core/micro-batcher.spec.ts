@@ -50,22 +50,33 @@ describe('MicroBatcher', () => {
     expect(calls.map((c) => c.items)).toEqual([[1], [2, 3], [4, 5]]);
   });
 
-  it("rejects every item of a failed call with its error, and goes on with the next call's items", async () => {
+  it('runs the items of a failed call again one by one, so only the item that fails alone fails', async () => {
     const { batcher, calls } = controlled();
     const first = batcher.submit(1);
     const second = [batcher.submit(2), batcher.submit(3)];
     await settle();
     calls[0].finish();
     await settle();
-    calls[1].finish(new Error('statement timeout'));
+    calls[1].finish(new Error('violates check constraint'));
+    await settle();
+    expect(calls.slice(2).map((c) => c.items)).toEqual([[2]]);
+    calls[2].finish(new Error('violates check constraint'));
+    await settle();
+    calls[3].finish();
     await expect(first).resolves.toBe(2);
-    await expect(second[0]).rejects.toThrow('statement timeout');
-    await expect(second[1]).rejects.toThrow('statement timeout');
+    await expect(second[0]).rejects.toThrow('violates check constraint');
+    await expect(second[1]).resolves.toBe(6);
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3], [2], [3]]);
 
     const later = batcher.submit(4);
     await settle();
-    calls[2].finish();
+    calls[4].finish();
     await expect(later).resolves.toBe(8);
+  });
+
+  it('rejects an item that fails alone with its error', async () => {
+    const batcher = new MicroBatcher<number, number>(async () => Promise.reject(new Error('redis gone')), 10);
+    await expect(batcher.submit(1)).rejects.toThrow('redis gone');
   });
 
   it('refuses results that do not match the items one for one', async () => {

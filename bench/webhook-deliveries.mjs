@@ -1,37 +1,57 @@
 #!/usr/bin/env node
-// Merchant webhook deliveries: (1) deliveries per second from the outbox to a local receiver, through the real
-// path (outbox relay → events queue → fan-out → webhooks queue → signed POST → attempt recorded); (2) what running
-// deliveries costs the payment API: POST /api/v1/payments throughput without workers, then with a worker process
-// working through a delivery backlog at the same time. Prints figures and ratios.
-//   node bench/webhook-deliveries.mjs [--events 1500] [--endpoints 4] [--workers 1] [--duration 10] [--connections 20]
+// Merchant webhook deliveries: (0) a bare baseline — the same number of POSTs from a plain keep-alive node:http
+// loop in its own process to the same receiver; (1) deliveries per second from an outbox backlog to that receiver
+// through the real path (outbox relay → events queue → fan-out → webhooks queue → signed POST → attempt recorded),
+// with 1 and with 2 worker processes, with the worker CPU time, write syscalls (≈ round trips) and PostgreSQL
+// transactions per delivery, which do not depend on the machine's load; (2) what working a delivery backlog costs
+// the payment API: POST /api/v1/payments req/s without (A) and with (B) a backlog being worked, interleaved
+// A B A B … A, with the mean and spread of each and the ratio.
+//   node bench/webhook-deliveries.mjs [--events 1000] [--endpoints 4] [--workers 1,2] [--ab-workers 1]
+//        [--rounds 3] [--duration 8] [--connections 20] [--worker-nice 0] [--pin] [--profile dir]
+// --pin: the API on CPU 0 and the workers on CPU 1 (taskset); --worker-nice n: workers at nice n.
 // Needs PostgreSQL, Redis and built apps (`npx nx run-many -t build -p api workers`).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
+const option = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : fallback;
 };
-const events = arg('events', 1500);
+const arg = (name, fallback) => Number(option(name, fallback));
+const events = arg('events', 1000);
 const endpoints = arg('endpoints', 4);
-const workerCount = arg('workers', 1);
-const duration = arg('duration', 10);
+const workerCounts = String(option('workers', '1,2')).split(',').map(Number);
+const abWorkers = arg('ab-workers', 1);
+const rounds = arg('rounds', 3);
+const duration = arg('duration', 8);
 const connections = arg('connections', 20);
+const workerNice = arg('worker-nice', 0);
+const pin = process.argv.includes('--pin');
 // --profile <dir>: the worker processes write a V8 CPU profile there (load it in Chrome DevTools).
-const profileDir = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : null;
+const profileDir = option('profile', null);
+// --workers-dist <file>: another build of the workers (e.g. the previous commit's) for a before/after comparison.
+const workersMain = option('workers-dist', 'dist/apps/workers/main.js');
+// The concurrency of one worker process on the webhooks queue, used by the bare loop too.
+const senderConcurrency = 50;
 
 const suffix = randomBytes(4).toString('hex');
 const dbName = `lsp_bench_${suffix}`;
 const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
-const port = 39_000 + Math.floor(Math.random() * 1000);
+// A port the OS says is free (a random one collided with other benches running on the same machine).
+const port = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
+});
 const env = {
   ...process.env,
   // development: the receiver is on loopback and plain http (production accepts neither)
@@ -58,49 +78,83 @@ const ulid = (now = Date.now()) => {
   return time + [...randomBytes(16)].map((b) => CROCKFORD[b % 32]).join('');
 };
 
-// The merchant's server: answers every delivery at once, counts them, keeps the first and last arrival.
+// CPU time (Linux /proc, clock ticks of 10 ms) and write/read syscalls of processes so far: load-independent costs
+// per delivery, where wall-clock rates on a shared machine mostly measure the neighbours. Every round trip to
+// PostgreSQL, Redis or the receiver is at least one write syscall of the process that makes it.
+const usage = (pids) => {
+  const total = { cpuMs: 0, writes: 0, reads: 0 };
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total.cpuMs += (Number(fields[11]) + Number(fields[12])) * 10;
+      const io = Object.fromEntries(
+        readFileSync(`/proc/${pid}/io`, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => line.split(': ')),
+      );
+      total.writes += Number(io.syscw);
+      total.reads += Number(io.syscr);
+    } catch {
+      return { cpuMs: NaN, writes: NaN, reads: NaN };
+    }
+  }
+  return total;
+};
+const minus = (a, b) => ({ cpuMs: a.cpuMs - b.cpuMs, writes: a.writes - b.writes, reads: a.reads - b.reads });
+
+// The merchant's server: answers every delivery at once and counts them. A measured window samples the senders'
+// usage at its first and its last arrival, so boot and drain are left out.
 let received = 0;
-let firstAt = 0;
-let lastAt = 0;
+let window = null;
 const receiver = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     received++;
-    lastAt = performance.now();
-    if (received === 1) firstAt = lastAt;
+    if (window) {
+      const n = received - window.from;
+      if (n === 1) {
+        window.firstAt = performance.now();
+        window.first = usage(window.pids());
+      }
+      if (n === window.expected) {
+        window.lastAt = performance.now();
+        window.last = usage(window.pids());
+      }
+    }
     res.end('ok');
   });
 });
 await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const receiverUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
+const openWindow = (expected, pids) => (window = { from: received, expected, pids });
 
-// CPU time of a process so far (Linux /proc, clock ticks of 10 ms): a load-independent cost per delivery, where
-// wall-clock rates on a shared machine mostly measure the neighbours.
-const cpuMs = (pid) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-};
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+// taskset and nice exec the program, so the child's pid is the node process's own.
+const launcher = (cpus, niceness) => [
+  ...(pin && cpus !== null ? ['taskset', '-c', String(cpus)] : []),
+  ...(niceness ? ['nice', '-n', String(niceness)] : []),
+];
+const launch = (prefix, args, options) =>
+  prefix.length ? spawn(prefix[0], [...prefix.slice(1), ...args], options) : spawn(args[0], args.slice(1), options);
 
 const workers = [];
 const startWorkers = (n) => {
   for (let i = 0; i < n; i++) {
     workers.push(
-      spawn(
-        process.execPath,
-        [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/apps/workers/main.js'],
-        {
-          cwd: root,
-          env: { ...env, WORKER_QUEUES: 'events,webhooks', WORKERS_HEALTH_PORT: '0' },
-          stdio: 'inherit',
-        },
+      launch(
+        launcher(1, workerNice),
+        [
+          process.execPath,
+          ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+          resolve(root, workersMain),
+        ],
+        { cwd: root, env: { ...env, WORKER_QUEUES: 'events,webhooks', WORKERS_HEALTH_PORT: '0' }, stdio: 'inherit' },
       ),
     );
   }
 };
+const workerPids = () => workers.map((w) => w.pid);
 const stopWorkers = async () => {
   await Promise.all(
     workers.splice(0).map((w) => {
@@ -121,14 +175,63 @@ const waitFor = async (check, timeoutMs, what) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Booted: the processes used under 10 % of a core for half a second (boot takes seconds of CPU).
+const waitBooted = async (pids) => {
+  for (let last = usage(pids).cpuMs; ; ) {
+    await sleep(500);
+    const now = usage(pids).cpuMs;
+    if (now - last < 50) return;
+    last = now;
   }
 };
 
+// The bare baseline: POSTs of a webhook-sized signed body from a keep-alive node:http loop in its own process,
+// as many at once as one worker process runs deliveries.
+const BARE_SENDER = `
+const http = require('node:http');
+const [url, total, lanes] = [process.env.URL, Number(process.env.TOTAL), Number(process.env.LANES)];
+const agent = new http.Agent({ keepAlive: true, maxSockets: lanes });
+const body = JSON.stringify({ id: 'evt_' + 'X'.repeat(26), type: 'payment.captured', createdAt: new Date().toISOString(),
+  data: { object: { id: 'pay_' + 'X'.repeat(26), object: 'payment', amount: 10000, currency: 'INR', status: 'captured' } } });
+const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
+  'user-agent': 'bare', 'webhook-id': 'evt_' + 'X'.repeat(26), 'webhook-timestamp': '1764230000',
+  'webhook-signature': 'v1,' + 'A'.repeat(43) + '=' };
+let sent = 0;
+const one = () => new Promise((resolve) => {
+  const req = http.request(url, { method: 'POST', agent, headers }, (res) => { res.resume(); res.on('end', resolve); });
+  req.on('error', resolve);
+  req.end(body);
+});
+const lane = async () => { while (sent < total) { sent++; await one(); } };
+Promise.all(Array.from({ length: lanes }, lane)).then(() => process.exit(0));`;
+
 if (spawnSync(process.execPath, ['dist/apps/api/migrate.js'], { cwd: root, env, stdio: 'inherit' }).status !== 0)
   process.exit(1);
-const api = spawn(process.execPath, ['dist/apps/api/main.js'], { cwd: root, env, stdio: 'inherit' });
+const api = launch(launcher(0, 0), [process.execPath, 'dist/apps/api/main.js'], { cwd: root, env, stdio: 'inherit' });
 const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
+const transactions = async () => {
+  // Backends report their counts at most once a second; a fresh snapshot after that is current.
+  await sleep(1100);
+  const { rows } = await pool.query(
+    `SELECT pg_stat_clear_snapshot(), (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1)::int AS n`,
+    [dbName],
+  );
+  return rows[0].n;
+};
+// CPU time of the PostgreSQL backends serving the bench's database (the API's, the workers' and ours).
+const postgresCpuMs = async () => {
+  const { rows } = await pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [dbName]);
+  return usage(rows.map((r) => r.pid)).cpuMs;
+};
+const stats = (values) => {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
+};
 try {
   await waitFor(
     () =>
@@ -143,9 +246,16 @@ try {
     email: env.BOOTSTRAP_ADMIN_EMAIL,
     password: env.BOOTSTRAP_ADMIN_PASSWORD,
   });
+  // The merchant whose events are delivered, and one without endpoints whose payments load the API: its events
+  // are relayed and fanned out (streams, ledger) in A and B alike but make no deliveries.
   const { merchant, apiKey } = await post('/api/v1/admin/merchants', login.accessToken, {
     name: 'Bench',
     email: 'bench@merchant.in',
+    rateLimitPerMinute: 1_000_000,
+  });
+  const { apiKey: payerKey } = await post('/api/v1/admin/merchants', login.accessToken, {
+    name: 'Bench Payer',
+    email: 'payer@merchant.in',
     rateLimitPerMinute: 1_000_000,
   });
   for (let i = 0; i < endpoints; i++) {
@@ -155,42 +265,96 @@ try {
     });
   }
 
-  // ---- (1) deliveries per second ---------------------------------------------------------------------------
-  // A backlog of outbox events as payments would record them, then a worker process works through it.
+  // A backlog of outbox events as payments would record them. payment.created: a payment.captured naming no real
+  // payment would also make the ledger handler fail and retry, which is not delivery work.
   const enqueueBacklog = async (n) => {
     const ids = Array.from({ length: n }, () => `evt_${ulid()}`);
     await pool.query(
       `INSERT INTO outbox_events (id, merchant_id, type, aggregate_type, aggregate_id, payload)
-       SELECT id, $2, 'payment.captured', 'payment', 'pay_' || substr(id, 5), jsonb_build_object(
-                'id', 'pay_' || substr(id, 5), 'object', 'payment', 'amount', 10000, 'currency', 'INR', 'status', 'captured')
+       SELECT id, $2, 'payment.created', 'payment', 'pay_' || substr(id, 5), jsonb_build_object(
+                'id', 'pay_' || substr(id, 5), 'object', 'payment', 'amount', 10000, 'currency', 'INR', 'status', 'created')
          FROM unnest($1::text[]) AS id`,
       [ids, merchant.id],
     );
   };
-  await enqueueBacklog(events);
+  const succeeded = async () =>
+    (
+      await pool.query(
+        `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'succeeded' AND merchant_id = $1`,
+        [merchant.id],
+      )
+    ).rows[0].n;
   const expected = events * endpoints;
-  const started = performance.now();
-  startWorkers(workerCount);
-  await waitFor(async () => received >= expected, 600_000, `${expected} deliveries`);
-  const wall = (performance.now() - started) / 1000;
-  const workerCpuMs = workers.reduce((sum, w) => sum + cpuMs(w.pid), 0);
-  const steady = (lastAt - firstAt) / 1000;
-  // The receiver answers before the attempt is recorded: wait for the records too.
-  await waitFor(
-    async () =>
-      (await pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'succeeded'`)).rows[0].n >=
-      expected,
-    60_000,
-    'the attempt records',
+  const perPost = (w) => ({
+    'POSTs/s': Math.round((expected - 1) / ((w.lastAt - w.firstAt) / 1000)),
+    'CPU ms/POST': +(minus(w.last, w.first).cpuMs / (expected - 1)).toFixed(3),
+    'write syscalls/POST': +(minus(w.last, w.first).writes / (expected - 1)).toFixed(2),
+  });
+
+  // ---- (0) the bare baseline ------------------------------------------------------------------------------
+  const rows1 = {};
+  {
+    const bare = spawn(process.execPath, ['-e', BARE_SENDER], {
+      env: { ...process.env, URL: `${receiverUrl}/bare`, TOTAL: String(expected), LANES: String(senderConcurrency) },
+      stdio: 'inherit',
+    });
+    const w = openWindow(expected, () => [bare.pid]);
+    await new Promise((r) => bare.once('exit', r));
+    window = null;
+    rows1['bare node:http loop (1 process)'] = { ...perPost(w), 'load avg': loadAverage() };
+  }
+
+  // ---- (1) deliveries per second ----------------------------------------------------------------------------
+  let deliveryRate = 0;
+  for (const count of workerCounts) {
+    const before = await succeeded();
+    const xactBefore = await transactions();
+    const pgCpuBefore = await postgresCpuMs();
+    startWorkers(count);
+    await waitBooted(workerPids());
+    const booted = usage(workerPids());
+    const started = performance.now();
+    const w = openWindow(expected, workerPids);
+    await enqueueBacklog(events);
+    await waitFor(async () => w.last !== undefined, 600_000, `${expected} deliveries`);
+    const wall = (performance.now() - started) / 1000;
+    const total = usage(workerPids());
+    window = null;
+    // The receiver answers before the attempt is recorded: wait for the records too.
+    await waitFor(async () => (await succeeded()) >= before + expected, 60_000, 'the attempt records');
+    const xact = (await transactions()) - xactBefore;
+    const pgCpu = (await postgresCpuMs()) - pgCpuBefore;
+    await stopWorkers();
+    const rate = (expected - 1) / ((w.lastAt - w.firstAt) / 1000);
+    if (count === abWorkers) deliveryRate = rate;
+    rows1[`deliveries, ${count} worker process${count > 1 ? 'es' : ''}`] = {
+      'POSTs/s': Math.round(rate),
+      'CPU ms/POST': +(minus(w.last, w.first).cpuMs / (expected - 1)).toFixed(3),
+      'write syscalls/POST': +(minus(w.last, w.first).writes / (expected - 1)).toFixed(2),
+      'PG transactions/delivery': +(xact / expected).toFixed(3),
+      'PG CPU ms/delivery': +(pgCpu / expected).toFixed(3),
+      'wall s': +wall.toFixed(1),
+      'CPU s to boot': +(booted.cpuMs / 1000).toFixed(1),
+      'CPU s after boot': +((total.cpuMs - booted.cpuMs) / 1000).toFixed(1),
+      'load avg': loadAverage(),
+    };
+  }
+  const { rows: check } = await pool.query(
+    `SELECT count(*) FILTER (WHERE d.status = 'succeeded')::int AS ok, count(*)::int AS all,
+            (SELECT count(*)::int FROM webhook_delivery_attempts a WHERE a.merchant_id = $1) AS attempts
+       FROM webhook_deliveries d WHERE d.merchant_id = $1`,
+    [merchant.id],
   );
-  const { rows } = await pool.query(
-    `SELECT count(*) FILTER (WHERE status = 'succeeded')::int AS ok, count(*)::int AS all,
-            (SELECT count(*)::int FROM webhook_delivery_attempts) AS attempts
-       FROM webhook_deliveries`,
+  console.log(
+    `\n(1) ${events} events × ${endpoints} endpoints = ${expected} deliveries per row (target ≥ 500/s); ` +
+      `figures between the first and the last arrival at the receiver`,
+  );
+  console.table(rows1);
+  console.log(
+    `every delivery recorded: ${check[0].ok} of ${check[0].all} deliveries succeeded, ${check[0].attempts} attempts`,
   );
 
-  // ---- (2) what delivery costs the payment API ------------------------------------------------------------
-  await stopWorkers();
+  // ---- (2) what working a delivery backlog costs the payment API ------------------------------------------
   const body = JSON.stringify({ amount: 10000, currency: 'INR', method: 'upi' });
   let seq = 0;
   const payments = () =>
@@ -207,7 +371,7 @@ try {
                 ...req,
                 headers: {
                   'content-type': 'application/json',
-                  authorization: `Bearer ${apiKey.secret}`,
+                  authorization: `Bearer ${payerKey.secret}`,
                   'idempotency-key': `bench-${suffix}-${seq++}`,
                 },
                 body,
@@ -218,60 +382,60 @@ try {
         (e, r) => (e ? reject(e) : resolve(r)),
       ),
     );
-  const without = await payments();
-  // A backlog big enough to keep deliveries running for the whole measurement.
-  const deliveredBefore = received;
-  await enqueueBacklog(Math.max(events, Math.ceil(((expected / steady) * duration * 1.5) / endpoints)));
-  startWorkers(workerCount);
-  await waitFor(async () => received > deliveredBefore, 60_000, 'deliveries to resume');
-  const withDeliveryStart = received;
-  const withDelivery = await payments();
-  const deliveredMeanwhile = received - withDeliveryStart;
-  const withoutAgain = await (async () => {
-    await stopWorkers();
-    return payments();
-  })();
-
-  const fmt = (r) => ({
-    'req/s': Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-  });
+  // The workers run through A and B alike (relaying and fanning out the payments' own events); only B has
+  // deliveries to make. A backlog sized from (1) lasts the whole B run; the next A starts once it is drained.
+  startWorkers(abWorkers);
+  await waitBooted(workerPids());
+  const warmup = received;
+  await enqueueBacklog(10);
+  await waitFor(async () => received >= warmup + 10 * endpoints, 60_000, 'the workers to start');
+  const runs = [];
+  for (let i = 0; i < 2 * rounds + 1; i++) {
+    const withDeliveries = i % 2 === 1;
+    let backlogEnd = received;
+    if (withDeliveries) {
+      const backlog = Math.ceil((deliveryRate * (duration + 4) * 1.2) / endpoints);
+      backlogEnd = received + backlog * endpoints;
+      await enqueueBacklog(backlog);
+      const resumed = received;
+      await waitFor(async () => received > resumed, 60_000, 'deliveries to resume');
+    }
+    const before = { at: received, workers: usage(workerPids()), api: usage([api.pid]) };
+    const result = await payments();
+    const delivered = received - before.at;
+    const workerCpu = minus(usage(workerPids()), before.workers).cpuMs;
+    const apiCpu = minus(usage([api.pid]), before.api).cpuMs;
+    runs.push({
+      run: withDeliveries ? 'B with deliveries' : 'A without',
+      'req/s': Math.round(result.requests.average),
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      non2xx: result.non2xx,
+      'deliveries/s meanwhile': Math.round(delivered / duration),
+      'backlog left at end': withDeliveries ? Math.max(0, backlogEnd - received) : 0,
+      'API CPU ms/payment': +(apiCpu / (result.requests.total || 1)).toFixed(2),
+      'workers CPU s': +(workerCpu / 1000).toFixed(1),
+      'load avg': loadAverage(),
+    });
+    if (withDeliveries) await waitFor(async () => received >= backlogEnd, 600_000, 'the backlog to drain');
+  }
+  await stopWorkers();
+  const a = stats(runs.filter((r) => r.run.startsWith('A')).map((r) => r['req/s']));
+  const b = stats(runs.filter((r) => r.run.startsWith('B')).map((r) => r['req/s']));
   console.log(
-    `\n(1) ${events} events × ${endpoints} endpoints = ${expected} deliveries, ${workerCount} worker process(es)`,
+    `\n(2) POST /api/v1/payments, ${connections} connections × ${duration} s, one API process, ${abWorkers} worker ` +
+      `process(es) running throughout${pin ? ', API pinned to CPU 0 and workers to CPU 1' : ''}` +
+      `${workerNice ? `, workers at nice ${workerNice}` : ''}`,
   );
-  console.table({
-    deliveries: {
-      received: received >= expected ? expected : received,
-      succeeded: rows[0].ok,
-      attempts: rows[0].attempts,
-      'wall s (incl. boot)': wall.toFixed(1),
-      'steady s': steady.toFixed(1),
-      'deliveries/s': Math.round(expected / steady),
-      'target ≥': 500,
-    },
-  });
-  const perDelivery = workerCpuMs / expected;
+  console.table(runs);
+  const fmt = (s) => `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)} req/s (min ${s.min}, max ${s.max})`;
+  console.log(`A without deliveries: ${fmt(a)}`);
+  console.log(`B with deliveries:    ${fmt(b)}`);
   console.log(
-    `worker CPU: ${(workerCpuMs / 1000).toFixed(1)} s for ${expected} deliveries = ${perDelivery.toFixed(2)} ms per delivery ` +
-      `(incl. boot and the fan-out) → at most ~${Math.round(1000 / perDelivery)} deliveries/s per fully available core`,
-  );
-  const baseline = (without.requests.average + withoutAgain.requests.average) / 2;
-  console.log(`\n(2) POST /api/v1/payments, ${connections} connections × ${duration} s, one API process`);
-  console.table({
-    'without delivery (before)': fmt(without),
-    'with deliveries running': {
-      ...fmt(withDelivery),
-      'deliveries/s meanwhile': Math.round(deliveredMeanwhile / duration),
-    },
-    'without delivery (after)': fmt(withoutAgain),
-  });
-  const change = (withDelivery.requests.average / baseline - 1) * 100;
-  console.log(
-    `payment throughput with deliveries / without: ${(withDelivery.requests.average / baseline).toFixed(3)} (${change.toFixed(1)} %, target within ±5 %)`,
+    `payment throughput B / A: ${(b.mean / a.mean).toFixed(3)} (${((b.mean / a.mean - 1) * 100).toFixed(1)} %, target within −5 %)`,
   );
 } finally {
+  window = null;
   await stopWorkers();
   api.kill('SIGTERM');
   await new Promise((r) => api.once('exit', r));

@@ -70,11 +70,24 @@ describe('FanOutEventProcessor', () => {
     expect(c.handle).toHaveBeenCalledTimes(1);
   });
 
-  it('still completes when the progress cannot be recorded', async () => {
+  it('writes no progress when every handler succeeds (nothing would read it)', async () => {
+    const job = fakeJob();
+    await expect(new FanOutEventProcessor([handler('a'), handler('b')], logger).process(event, job)).resolves.toEqual({
+      handled: ['a', 'b'],
+    });
+    expect(job.updateProgress).not.toHaveBeenCalled();
+  });
+
+  it("fails with the handlers' error when the progress cannot be recorded either", async () => {
     const a = handler('a');
+    const b = handler('b');
+    b.handle.mockRejectedValueOnce(new Error('ledger unavailable'));
     const job = fakeJob();
     (job.updateProgress as jest.Mock).mockRejectedValue(new Error('redis gone'));
-    await expect(new FanOutEventProcessor([a], logger).process(event, job)).resolves.toEqual({ handled: ['a'] });
+    await expect(new FanOutEventProcessor([a, b], logger).process(event, job)).rejects.toThrow(
+      'event handler failed: b: ledger unavailable',
+    );
+    expect(job.updateProgress).toHaveBeenCalledWith({ handled: ['a'] });
   });
 });
 

@@ -60,32 +60,53 @@ export interface ClaimedDelivery {
   payload: Record<string, unknown>;
 }
 
+/** Attempt `attempt` of a delivery of `merchantId`, as a job names it. */
+export interface AttemptClaim {
+  deliveryId: string;
+  merchantId: string;
+  attempt: number;
+}
+
 /**
- * Takes the lease of attempt `attempt` of a delivery: only while the delivery is pending, the attempt is the next
- * one (so a duplicate or stale job finds nothing) and no other worker holds a live lease on it.
+ * Takes the leases of several attempts in one statement, each only while its delivery (of the merchant the job
+ * names) is pending, the attempt is the next one (so a duplicate or stale job finds nothing) and no other worker
+ * holds a live lease on it. One result per claim, in order: the delivery with its endpoint and event, or
+ * undefined. The same attempt named twice is given to the first claim only.
  */
-export async function claimAttempt(
+export async function claimAttempts(
   em: EntityManager,
-  deliveryId: string,
-  attempt: number,
+  claims: readonly AttemptClaim[],
   leaseMs: number,
-): Promise<ClaimedDelivery | undefined> {
-  const rows = await sql<ClaimedDelivery>(
+): Promise<(ClaimedDelivery | undefined)[]> {
+  const rows = await sql<ClaimedDelivery & { attempt: number }>(
     em,
-    `WITH claimed AS (
-       UPDATE webhook_deliveries
-          SET lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
-        WHERE id = $1 AND status = 'pending' AND attempt_count = $2 - 1
-          AND (lease_until IS NULL OR lease_until < now())
-        RETURNING id, merchant_id, event_id, endpoint_id, schedule_step)
+    `WITH wanted AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) AS w(id, merchant_id, attempt)
+     ), claimed AS (
+       UPDATE webhook_deliveries d
+          SET lease_until = now() + $4 * interval '1 millisecond', updated_at = now()
+         FROM wanted w
+        WHERE d.id = w.id AND d.merchant_id = w.merchant_id AND d.status = 'pending' AND d.attempt_count = w.attempt - 1
+          AND (d.lease_until IS NULL OR d.lease_until < now())
+        RETURNING d.id, d.merchant_id, d.event_id, d.endpoint_id, d.schedule_step, w.attempt)
      SELECT c.*, e.url, e.status AS endpoint_status, e.secret_sealed, e.previous_secret_sealed,
             e.previous_secret_expires_at, o.type AS event_type, o.occurred_at, o.payload
        FROM claimed c
        JOIN webhook_endpoints e ON e.id = c.endpoint_id
        JOIN outbox_events o ON o.id = c.event_id`,
-    [deliveryId, attempt, leaseMs],
+    [claims.map((c) => c.deliveryId), claims.map((c) => c.merchantId), claims.map((c) => c.attempt), leaseMs],
   );
-  return rows[0];
+  const key = (deliveryId: string, merchantId: string, attempt: number): string =>
+    `${deliveryId}/${merchantId}/${attempt}`;
+  const byAttempt = new Map(
+    rows.map(({ attempt, ...row }) => [key(row.id, row.merchant_id, attempt), row as ClaimedDelivery]),
+  );
+  return claims.map((c) => {
+    const k = key(c.deliveryId, c.merchantId, c.attempt);
+    const row = byAttempt.get(k);
+    byAttempt.delete(k);
+    return row;
+  });
 }
 
 /** Gives the lease back without an attempt (endpoint busy): the attempt runs later, from `at`. */
@@ -109,6 +130,8 @@ export async function abandonDelivery(em: EntityManager, deliveryId: string): Pr
 }
 
 export interface AttemptRecord {
+  /** The attempt row's id, made by the caller (so a retried batch inserts the same ids). */
+  attemptId: string;
   deliveryId: string;
   merchantId: string;
   endpointId: string;
@@ -124,6 +147,8 @@ export interface AttemptRecord {
   /** When the next attempt is due; null when there is none (success, or the schedule is spent). */
   nextAttemptAt: Date | null;
   nextScheduleStep: number;
+  /** The receiver answered 410 Gone: the endpoint is disabled at once. */
+  gone: boolean;
 }
 
 export interface EndpointHealth {
@@ -135,81 +160,131 @@ export interface EndpointHealth {
 
 export type RecordOutcome = { recorded: false } | ({ recorded: true } & EndpointHealth);
 
+/** Serialization failures and deadlocks: PostgreSQL rolled the whole transaction back, so it may run again. */
+export function isRetryableTransactionError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /**
- * Records the attempt and moves the delivery and its endpoint on, in one statement; a repeated record of the same
- * attempt (a job re-run) changes nothing. The endpoint: one success resets its failure clock, a failure starts it
- * (if not running), a 410 Gone disables it at once, and a clock older than `disableAfterMs` disables it for failing.
+ * Records several attempts (of one worker's concurrent jobs) and moves their deliveries and endpoints on, in the
+ * caller's transaction; a repeated record of the same attempt (a job re-run) changes nothing. One outcome per
+ * record, in order.
+ *
+ * The endpoint: one success resets its failure clock, a failure starts it (if not running), a 410 Gone disables
+ * it at once, and a clock older than `disableAfterMs` disables it for failing. The common case (successes to a
+ * healthy endpoint) touches no endpoint row; endpoints with a failure in the batch are moved attempt by attempt,
+ * in the batch's order and in endpoint id order across endpoints, so two workers lock them in the same order.
  */
-export async function recordAttempt(
+export async function recordAttempts(
   em: EntityManager,
-  r: AttemptRecord & { gone: boolean; disableAfterMs: number },
-): Promise<RecordOutcome> {
-  const [row] = await sql<{
-    recorded: number;
-    status: string | null;
-    failing_since: Date | null;
-    newly_failing: boolean | null;
-  }>(
+  records: readonly AttemptRecord[],
+  disableAfterMs: number,
+): Promise<RecordOutcome[]> {
+  const failingEndpoints = new Set(records.filter((r) => !r.ok).map((r) => r.endpointId));
+  const healedEndpoints = [...new Set(records.map((r) => r.endpointId))].filter((id) => !failingEndpoints.has(id));
+  const col = <K extends keyof AttemptRecord>(key: K): AttemptRecord[K][] => records.map((r) => r[key]);
+  const inserted = await sql<{ delivery_id: string; attempt_number: number }>(
     em,
-    `WITH ins AS (
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[],
+                            $8::bigint[], $9::boolean[], $10::int[], $11::int[], $12::text[], $13::text[],
+                            $14::timestamptz[], $15::int[])
+         AS r(id, delivery_id, merchant_id, endpoint_id, event_id, attempt, url, webhook_timestamp, ok, status,
+              latency_ms, excerpt, error_class, next_attempt_at, next_step)
+     ), ins AS (
        INSERT INTO webhook_delivery_attempts (id, delivery_id, merchant_id, endpoint_id, event_id, attempt_number, url,
                                               webhook_timestamp, outcome, response_status, latency_ms, response_excerpt,
                                               error_class)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $9::boolean THEN 'succeeded' ELSE 'failed' END, $10, $11, $12, $13)
+       SELECT r.id, r.delivery_id, r.merchant_id, r.endpoint_id, r.event_id, r.attempt, r.url, r.webhook_timestamp,
+              CASE WHEN r.ok THEN 'succeeded' ELSE 'failed' END, r.status, r.latency_ms, r.excerpt, r.error_class
+         FROM input r
+         -- only attempts of the delivery as the claim returned it (merchant, endpoint, event)
+         JOIN webhook_deliveries d ON d.id = r.delivery_id AND d.merchant_id = r.merchant_id
+                                  AND d.endpoint_id = r.endpoint_id AND d.event_id = r.event_id
        ON CONFLICT (delivery_id, attempt_number) DO NOTHING
-       RETURNING id
+       RETURNING delivery_id, attempt_number, endpoint_id
      ), delivery AS (
-       UPDATE webhook_deliveries
-          SET attempt_count = $6, last_attempt_at = now(), lease_until = NULL, updated_at = now(),
-              status = CASE WHEN $9::boolean THEN 'succeeded' WHEN $14::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-              next_attempt_at = CASE WHEN $9::boolean THEN NULL ELSE $14::timestamptz END,
-              schedule_step = $15
-        WHERE id = $2 AND EXISTS (SELECT 1 FROM ins)
-        RETURNING id
-     ), before AS (
-       SELECT id, status AS old_status, coalesce(failing_since, now()) AS clock FROM webhook_endpoints
-        WHERE id = $4 AND EXISTS (SELECT 1 FROM ins) AND (NOT $9::boolean OR failing_since IS NOT NULL)
-          FOR UPDATE
-     ), endpoint AS (
-       UPDATE webhook_endpoints e
-          SET failing_since = CASE WHEN $9::boolean THEN NULL ELSE b.clock END,
-              status = CASE WHEN d.now THEN 'disabled' ELSE e.status END,
-              disabled_reason = CASE WHEN NOT d.now THEN e.disabled_reason WHEN $16::boolean THEN 'gone' ELSE 'failing' END,
-              disabled_at = CASE WHEN d.now THEN now() ELSE e.disabled_at END,
-              updated_at = now()
-         FROM before b,
-              LATERAL (SELECT NOT $9::boolean AND b.old_status = 'enabled'
-                              AND ($16::boolean OR b.clock <= now() - $17 * interval '1 millisecond') AS now) d
-        WHERE e.id = b.id
-        RETURNING e.status, e.failing_since, (d.now AND NOT $16::boolean) AS newly_failing
+       UPDATE webhook_deliveries d
+          SET attempt_count = r.attempt, last_attempt_at = now(), lease_until = NULL, updated_at = now(),
+              status = CASE WHEN r.ok THEN 'succeeded' WHEN r.next_attempt_at IS NULL THEN 'failed' ELSE 'pending' END,
+              next_attempt_at = CASE WHEN r.ok THEN NULL ELSE r.next_attempt_at END,
+              schedule_step = r.next_step
+         FROM input r JOIN ins ON ins.delivery_id = r.delivery_id AND ins.attempt_number = r.attempt
+        WHERE d.id = r.delivery_id AND d.merchant_id = r.merchant_id
+        RETURNING d.id
+     ), healed AS (
+       UPDATE webhook_endpoints e SET failing_since = NULL, updated_at = now()
+         FROM (SELECT id FROM webhook_endpoints
+                WHERE id = ANY($16::text[]) AND failing_since IS NOT NULL AND id IN (SELECT endpoint_id FROM ins)
+                ORDER BY id FOR UPDATE) locked
+        WHERE e.id = locked.id
      )
-     SELECT (SELECT count(*) FROM ins)::int AS recorded, endpoint.status, endpoint.failing_since, endpoint.newly_failing
-       FROM (SELECT 1) AS one LEFT JOIN endpoint ON true`,
+     SELECT delivery_id, attempt_number FROM ins`,
     [
-      newId('webhookAttempt'),
-      r.deliveryId,
-      r.merchantId,
-      r.endpointId,
-      r.eventId,
-      r.attempt,
-      r.url,
-      r.webhookTimestamp,
-      r.ok,
-      r.status,
-      r.latencyMs,
-      r.excerpt,
-      r.ok ? null : (r.errorClass ?? 'network_error'),
-      r.nextAttemptAt,
-      r.nextScheduleStep,
-      r.gone,
-      r.disableAfterMs,
+      col('attemptId'),
+      col('deliveryId'),
+      col('merchantId'),
+      col('endpointId'),
+      col('eventId'),
+      col('attempt'),
+      col('url'),
+      col('webhookTimestamp'),
+      col('ok'),
+      col('status'),
+      col('latencyMs'),
+      col('excerpt'),
+      records.map((r) => (r.ok ? null : (r.errorClass ?? 'network_error'))),
+      col('nextAttemptAt'),
+      col('nextScheduleStep'),
+      healedEndpoints,
     ],
   );
-  if (!row || row.recorded === 0) return { recorded: false };
+  const recorded = new Set(inserted.map((i) => `${i.delivery_id}/${i.attempt_number}`));
+  const outcomes: RecordOutcome[] = records.map((r) =>
+    recorded.delete(`${r.deliveryId}/${r.attempt}`)
+      ? { recorded: true, disabled: false, disabledForFailing: false, failingSince: null }
+      : { recorded: false },
+  );
+
+  const moved = records
+    .map((record, index) => ({ record, index }))
+    .filter(({ record, index }) => outcomes[index].recorded && failingEndpoints.has(record.endpointId))
+    .sort((a, b) =>
+      a.record.endpointId < b.record.endpointId ? -1 : a.record.endpointId > b.record.endpointId ? 1 : 0,
+    );
+  for (const { record, index } of moved) {
+    outcomes[index] = { recorded: true, ...(await moveEndpoint(em, record, disableAfterMs)) };
+  }
+  return outcomes;
+}
+
+/** What one recorded attempt does to its endpoint's health (see `recordAttempts`). */
+async function moveEndpoint(em: EntityManager, r: AttemptRecord, disableAfterMs: number): Promise<EndpointHealth> {
+  const [row] = await sql<{ status: string; failing_since: Date | null; newly_failing: boolean }>(
+    em,
+    `WITH before AS (
+       SELECT id, status AS old_status, coalesce(failing_since, now()) AS clock FROM webhook_endpoints
+        WHERE id = $1 AND (NOT $2::boolean OR failing_since IS NOT NULL)
+          FOR UPDATE
+     )
+     UPDATE webhook_endpoints e
+        SET failing_since = CASE WHEN $2::boolean THEN NULL ELSE b.clock END,
+            status = CASE WHEN d.now THEN 'disabled' ELSE e.status END,
+            disabled_reason = CASE WHEN NOT d.now THEN e.disabled_reason WHEN $3::boolean THEN 'gone' ELSE 'failing' END,
+            disabled_at = CASE WHEN d.now THEN now() ELSE e.disabled_at END,
+            updated_at = now()
+       FROM before b,
+            LATERAL (SELECT NOT $2::boolean AND b.old_status = 'enabled'
+                            AND ($3::boolean OR b.clock <= now() - $4 * interval '1 millisecond') AS now) d
+      WHERE e.id = b.id
+      RETURNING e.status, e.failing_since, (d.now AND NOT $3::boolean) AS newly_failing`,
+    [r.endpointId, r.ok, r.gone, disableAfterMs],
+  );
+  if (!row) return { disabled: false, disabledForFailing: false, failingSince: null };
   return {
-    recorded: true,
     disabled: row.status === 'disabled',
-    disabledForFailing: row.newly_failing === true,
+    disabledForFailing: row.newly_failing,
     failingSince: row.failing_since,
   };
 }

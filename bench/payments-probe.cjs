@@ -16,10 +16,10 @@ pg.Client.prototype.query = function (config, ...rest) {
 const { Redis } = require('ioredis');
 const { default: Pipeline } = require('ioredis/built/Pipeline');
 const send = Redis.prototype.sendCommand;
-Redis.prototype.sendCommand = function (command, stream) {
+Redis.prototype.sendCommand = function (command, stream, ...rest) {
   // A command queued into a pipeline buffer (`stream` given) travels in the pipeline's single round trip.
   write(stream ? 'redis-piped' : 'redis', `${command.name} ${(command.args || []).slice(0, 1).join(' ')}`);
-  return send.apply(this, arguments);
+  return send.call(this, command, stream, ...rest);
 };
 const exec = Pipeline.prototype.exec;
 Pipeline.prototype.exec = function (...args) {

@@ -9,7 +9,7 @@
 // Needs PostgreSQL, Redis and a built API (`npx nx build api`).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,7 @@ try {
 
     // (b) the product: a payment routed to the sandbox gateway, each with its own Idempotency-Key
     const appMs = [];
+    const cpuBefore = cpuMs();
     let seq = 0;
     const b = await run({
       url: `${base}/api/v1/payments`,
@@ -142,12 +143,19 @@ try {
         },
       ],
     });
+    await new Promise((r) => setTimeout(r, 1500)); // the last payments' sandbox callbacks land
+    const apiCpuMs = cpuMs() - cpuBefore;
 
     console.log(`\nautocannon: ${connections} connections × ${duration} s each, one API process, 2-core machine\n`);
     console.table({ 'a) bare Fastify + 1 PG insert': fmt(a), 'b) POST /api/v1/payments (sandbox)': fmt(b) });
     console.log(`ratio b/a (req/s): ${(b.requests.average / a.requests.average).toFixed(2)}`);
     console.log(
       `platform's own time (Server-Timing app;dur) over ${appMs.length} payments: p50 ${p(appMs, 0.5).toFixed(1)} ms, p99 ${p(appMs, 0.99).toFixed(1)} ms`,
+    );
+    console.log(
+      `API process CPU per payment (its callback included): ${(apiCpuMs / appMs.length).toFixed(2)} ms; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
     );
   }
 } finally {

@@ -179,7 +179,13 @@ export class PaymentProcessor {
                 gatewayReference: result.gatewayReference,
                 latencyMs: result.latencyMs,
               });
-              const row = await this.toPending(em, payment, gateway, result.gatewayReference, result.nextAction ?? null);
+              const row = await this.toPending(
+                em,
+                payment,
+                gateway,
+                result.gatewayReference,
+                result.nextAction ?? null,
+              );
               return done(await this.viewIn(em, row));
             }
             case 'succeeded': {

@@ -6,6 +6,7 @@
 // With --count N it instead sends N payments one at a time to an API with `payments-probe.cjs` preloaded and prints
 // the PostgreSQL statements, transactions and Redis round trips per payment (its gateway callback included).
 //   node bench/payments.mjs --count 20
+// --api-dist <dir> runs another build of the API (default dist/apps/api), to compare two commits on one machine.
 // Needs PostgreSQL, Redis and a built API (`npx nx build api`).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,10 @@ const arg = (name, fallback) => {
 const duration = arg('duration', 15);
 const connections = arg('connections', 50);
 const count = arg('count', 0);
+// Another build of the API to measure, e.g. a copy of dist/apps/api built from the commit being compared against.
+const apiDist = process.argv.includes('--api-dist')
+  ? process.argv[process.argv.indexOf('--api-dist') + 1]
+  : 'dist/apps/api';
 const probeLog = join(tmpdir(), `lsp-payments-probe-${process.pid}.log`);
 const suffix = randomBytes(4).toString('hex');
 const dbName = `lsp_bench_${suffix}`;
@@ -62,11 +67,11 @@ const p = (values, q) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 };
 
-if (spawnSync(process.execPath, ['dist/apps/api/migrate.js'], { cwd: root, env, stdio: 'inherit' }).status !== 0)
+if (spawnSync(process.execPath, [join(apiDist, 'migrate.js')], { cwd: root, env, stdio: 'inherit' }).status !== 0)
   process.exit(1);
 const api = spawn(
   process.execPath,
-  [...(count ? ['--require', join(root, 'bench/payments-probe.cjs')] : []), 'dist/apps/api/main.js'],
+  [...(count ? ['--require', join(root, 'bench/payments-probe.cjs')] : []), join(apiDist, 'main.js')],
   { cwd: root, env: { ...env, PROBE_LOG: probeLog }, stdio: 'inherit' },
 );
 /** The API process's CPU time so far (user + system), in ms: load-insensitive cost per request. */

@@ -26,6 +26,10 @@ const arg = (name, fallback) => {
 const duration = arg('duration', 15);
 const connections = arg('connections', 50);
 const count = arg('count', 0);
+const stringArg = (name, fallback) =>
+  process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : fallback;
+// --profile <dir>: the API writes a V8 CPU profile there when it exits.
+const profileDir = stringArg('profile', '');
 // Another build of the API to measure, e.g. a copy of dist/apps/api built from the commit being compared against.
 const apiDist = process.argv.includes('--api-dist')
   ? process.argv[process.argv.indexOf('--api-dist') + 1]
@@ -71,7 +75,11 @@ if (spawnSync(process.execPath, [join(apiDist, 'migrate.js')], { cwd: root, env,
   process.exit(1);
 const api = spawn(
   process.execPath,
-  [...(count ? ['--require', join(root, 'bench/payments-probe.cjs')] : []), join(apiDist, 'main.js')],
+  [
+    ...(count ? ['--require', join(root, 'bench/payments-probe.cjs')] : []),
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    join(apiDist, 'main.js'),
+  ],
   { cwd: root, env: { ...env, PROBE_LOG: probeLog }, stdio: 'inherit' },
 );
 /** The API process's CPU time so far (user + system), in ms: load-insensitive cost per request. */

@@ -426,10 +426,13 @@ export class PaymentProcessor {
     // Nothing in here may take a second pool connection (e.g. the gateway directory): with every connection held
     // by a callback's transaction waiting for another one, the pool would deadlock under load.
     {
-      const attempt = await repo.findAttempt(em, attemptId);
-      if (!attempt) return 'unknown_attempt';
-      const payment = await repo.findPayment(em, attempt.payment_id, true);
+      // The attempts are read under the payment's lock, which every attempt insert and update also holds: they are
+      // current for the duplicate check below and for the event's payload.
+      const payment = await repo.lockPaymentOfAttempt(em, attemptId);
       if (!payment) return 'unknown_attempt';
+      const attempts = await repo.attemptsOf(em, [payment.id]);
+      const attempt = attempts.find((a) => a.id === attemptId);
+      if (!attempt) return 'unknown_attempt';
       if (
         outcome.status === 'succeeded' &&
         ((outcome.amount !== undefined && outcome.amount !== Number(payment.amount)) ||
@@ -450,7 +453,7 @@ export class PaymentProcessor {
         attempt.status === 'failed_retryable'
       )
         return 'ignored';
-      await repo.updateAttempt(em, attemptId, {
+      const updated = await repo.updateAttempt(em, attemptId, {
         status: target,
         gatewayReference: outcome.gatewayReference ?? null,
         errorCode: outcome.errorCode ?? null,
@@ -459,7 +462,13 @@ export class PaymentProcessor {
       const gateway = { id: attempt.gateway_id, code: attempt.gateway_code };
       if (payment.status === 'pending' || payment.status === 'created') {
         if (target === 'succeeded')
-          await this.capture(em, payment, gateway, outcome.gatewayReference ?? attempt.gateway_reference);
+          await this.capture(
+            em,
+            payment,
+            gateway,
+            outcome.gatewayReference ?? attempt.gateway_reference,
+            attempts.map((a) => (a.id === attemptId ? updated : a)),
+          );
         else
           await this.finish(em, payment.id, 'failed', {
             failure_code: outcome.errorCode ?? 'payment_failed',

@@ -94,6 +94,16 @@ describe('POST /api/v1/payments: transactions', () => {
       const p = await api.request<PaymentView>('GET', `/api/v1/payments/${res.body.id}`, { token: key });
       return p.body.status === 'captured' ? p : undefined;
     }, 10_000);
+    // The callback's event shows the attempt as the callback left it, in the same transaction as the capture.
+    const events = await owner.query(
+      `SELECT type, payload->>'status' AS status, payload->'attempts'->0->>'status' AS attempt
+         FROM outbox_events WHERE aggregate_id = $1 ORDER BY seq`,
+      [res.body.id],
+    );
+    expect(events.rows).toEqual([
+      { type: 'payment.created', status: 'created', attempt: null },
+      { type: 'payment.captured', status: 'captured', attempt: 'succeeded' },
+    ]);
   });
 
   it('rolls the key, the payment and its event back together when the first attempt cannot be written', async () => {

@@ -15,6 +15,21 @@ export interface IdempotentResult {
   replayed: boolean;
 }
 
+/**
+ * Stores the final response inside the caller's transaction, so it commits with the state change it reports
+ * (one transaction fewer per request). Call it only in the work's last transaction, with the result it returns.
+ */
+export type Respond = (em: EntityManager, response: { status: number; body: unknown }) => Promise<void>;
+
+/**
+ * Creates the request's resource inside the claim's transaction: a key is then never claimed without its resource
+ * (or the other way round). `id` is the resource's id, chosen beforehand so a new key row is written bound.
+ */
+export interface CreateResource {
+  id: string;
+  insert: (em: EntityManager) => Promise<void>;
+}
+
 interface KeyRow {
   request_hash: string;
   resource_id: string | null;
@@ -29,9 +44,10 @@ interface KeyRow {
  * (merchant_id, key) is the real guarantee: of N concurrent requests with one key exactly one inserts the row and
  * runs; the others see it in progress (409) or, once finished, get the stored response replayed.
  *
- * The work records the resource it creates on the key row in its own transaction (`bindResource`), so a request
- * that crashes after creating the payment but before storing the response is resumed — not duplicated — by the
- * client's retry once the lock lapses.
+ * The resource is bound to the key in the transaction that creates it — the claim's own when the caller passes
+ * `create`, else the work's (`bindResource`) — so a request that crashes after creating the payment but before
+ * storing the response is resumed — not duplicated — by the client's retry once the lock lapses. The work may store
+ * the response in its last transaction (`respond`) instead of a transaction of its own.
  */
 @Injectable()
 export class IdempotencyService {
@@ -45,13 +61,26 @@ export class IdempotencyService {
     merchantId: string,
     key: string,
     requestHash: string,
-    work: (resourceId: string | null) => Promise<{ status: number; body: unknown }>,
+    work: (resourceId: string | null, respond: Respond) => Promise<{ status: number; body: unknown }>,
+    create?: CreateResource,
   ): Promise<IdempotentResult> {
-    const claim = await this.db.merchant(merchantId, (em) => this.claim(em, merchantId, key, requestHash));
+    const claim = await this.db.merchant(merchantId, async (em) => {
+      const claimed = await this.claim(em, merchantId, key, requestHash, create?.id);
+      if (claimed.kind !== 'run' || !create || claimed.resourceId !== null) return claimed;
+      // A new key (or one taken over with nothing created): the resource and its binding commit with the claim.
+      await create.insert(em);
+      if (!claimed.bound) await this.bindResource(em, merchantId, key, create.id);
+      return { ...claimed, resourceId: create.id };
+    });
     if (claim.kind === 'replay') return { status: claim.status, body: claim.body, replayed: true };
     let result: { status: number; body: unknown };
+    let responded = false;
+    const respond: Respond = async (em, response) => {
+      await this.storeResponse(em, merchantId, key, response);
+      responded = true;
+    };
     try {
-      result = await work(claim.resourceId);
+      result = await work(claim.resourceId, respond);
     } catch (e) {
       // Nothing durable happened unless a resource was bound: then keep the key and let a retry resume at once.
       await this.db.merchant(merchantId, async (em) => {
@@ -66,14 +95,22 @@ export class IdempotencyService {
       });
       throw e;
     }
-    await this.db.merchant(merchantId, (em) =>
-      sql(
-        em,
-        `UPDATE idempotency_keys SET response_status = $3, response_body = $4, locked_until = NULL WHERE merchant_id = $1 AND key = $2`,
-        [merchantId, key, result.status, JSON.stringify(result.body)],
-      ),
-    );
+    // The work returned normally, so the transaction it responded in has committed.
+    if (!responded) await this.db.merchant(merchantId, (em) => this.storeResponse(em, merchantId, key, result));
     return { ...result, replayed: false };
+  }
+
+  private async storeResponse(
+    em: EntityManager,
+    merchantId: string,
+    key: string,
+    response: { status: number; body: unknown },
+  ): Promise<void> {
+    await sql(
+      em,
+      `UPDATE idempotency_keys SET response_status = $3, response_body = $4, locked_until = NULL WHERE merchant_id = $1 AND key = $2`,
+      [merchantId, key, response.status, JSON.stringify(response.body)],
+    );
   }
 
   /** Inside the work's own transaction: ties the created resource to the key, atomically with its creation. */
@@ -90,15 +127,20 @@ export class IdempotencyService {
     merchantId: string,
     key: string,
     requestHash: string,
-  ): Promise<{ kind: 'run'; resourceId: string | null } | { kind: 'replay'; status: number; body: unknown }> {
+    newResourceId: string | undefined,
+  ): Promise<
+    { kind: 'run'; resourceId: string | null; bound: boolean } | { kind: 'replay'; status: number; body: unknown }
+  > {
+    // Bound to the resource the caller creates next in this same transaction; a concurrent request with the same
+    // key waits on this uncommitted row and then sees it (in progress or replayable), as after a separate commit.
     const inserted = await sql(
       em,
-      `INSERT INTO idempotency_keys (merchant_id, key, request_hash, locked_until, expires_at)
-       VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(hours => $5))
+      `INSERT INTO idempotency_keys (merchant_id, key, request_hash, locked_until, expires_at, resource_id)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(hours => $5), $6)
        ON CONFLICT DO NOTHING RETURNING key`,
-      [merchantId, key, requestHash, LOCK_SECONDS, KEY_TTL_HOURS],
+      [merchantId, key, requestHash, LOCK_SECONDS, KEY_TTL_HOURS, newResourceId ?? null],
     );
-    if (inserted.length) return { kind: 'run', resourceId: null };
+    if (inserted.length) return { kind: 'run', resourceId: null, bound: newResourceId !== undefined };
 
     const [row] = await sql<KeyRow>(
       em,
@@ -118,7 +160,7 @@ export class IdempotencyService {
           WHERE merchant_id = $1 AND key = $2`,
         [merchantId, key, requestHash, LOCK_SECONDS, KEY_TTL_HOURS],
       );
-      return { kind: 'run', resourceId: null };
+      return { kind: 'run', resourceId: null, bound: false };
     }
     if (row.request_hash !== requestHash) {
       throw new ApiException(
@@ -141,6 +183,6 @@ export class IdempotencyService {
       `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $3) WHERE merchant_id = $1 AND key = $2`,
       [merchantId, key, LOCK_SECONDS],
     );
-    return { kind: 'run', resourceId: row.resource_id };
+    return { kind: 'run', resourceId: row.resource_id, bound: row.resource_id !== null };
   }
 }

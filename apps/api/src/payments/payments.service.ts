@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { ListResponse, PaymentTimelineEntry, PaymentView, RefundView } from '@lsp/contracts';
 import { isCurrency, newId } from '@lsp/domain';
 import {
+  type FirstStep,
   PaymentProcessor,
   paymentsRepository as repo,
   toPaymentView,
@@ -18,6 +19,26 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import type { CreatePaymentDto, CreateRefundDto, ListPaymentsQueryDto } from './dto/payment.dto';
 import { TIMELINE_LIMIT, toTimeline } from './dto/payment-timeline.view';
 import { PaymentTimelineRepository } from './payment-timeline.repository';
+
+/** What POST /api/v1/payments answers for a routing outcome: 201 with the payment, or 502 when no gateway fits. */
+function createResponse(
+  routed: { payment: PaymentView; noCandidates: boolean },
+  input: CreatePaymentDto,
+  paymentId: string,
+): { status: number; body: unknown } {
+  if (!routed.noCandidates) return { status: 201, body: routed.payment };
+  return {
+    status: 502,
+    body: {
+      error: {
+        type: 'gateway_error',
+        code: 'no_gateway_available',
+        message: `No enabled gateway can take ${input.currency} ${input.method} payments`,
+        paymentId,
+      },
+    },
+  };
+}
 
 export interface Timed<T> {
   status: number;
@@ -40,13 +61,32 @@ export class PaymentsService {
   async create(merchantId: string, livemode: boolean, key: string, input: CreatePaymentDto): Promise<Timed<unknown>> {
     this.validate(input);
     const hash = IdempotencyService.hashRequest('POST', '/api/v1/payments', input);
+    const newPaymentId = newId('payment');
+    // Read before the claim's transaction opens: a cache miss takes a second pool connection.
+    const gateways = await this.processor.routingGateways();
+    let first: FirstStep | undefined;
     let gatewayMs = 0;
-    const result = await this.idempotency.run(merchantId, key, hash, async (existingId) => {
-      const paymentId =
-        existingId ??
-        (await this.db.merchant(merchantId, async (em) => {
+    // The key's claim, the payment, its `payment.created` event and its first `unknown` attempt commit together
+    // (the gateway is called only after that commit); the response commits with the gateway's answer.
+    const result = await this.idempotency.run(
+      merchantId,
+      key,
+      hash,
+      async (boundId, respond) => {
+        // With `create` given the key always has a payment: the new one, or the one an earlier try created.
+        const paymentId = boundId ?? newPaymentId;
+        const routed = await this.processor.route(merchantId, paymentId, {
+          first: paymentId === newPaymentId ? first : undefined,
+          onSettled: (em, outcome) => respond(em, createResponse(outcome, input, paymentId)),
+        });
+        gatewayMs = routed.gatewayMs;
+        return createResponse(routed, input, paymentId);
+      },
+      {
+        id: newPaymentId,
+        insert: async (em) => {
           const row = await repo.insertPayment(em, {
-            id: newId('payment'),
+            id: newPaymentId,
             merchantId,
             amount: input.amount,
             currency: input.currency,
@@ -58,7 +98,6 @@ export class PaymentsService {
             preferredGateway: input.gateway ?? null,
             livemode,
           });
-          await this.idempotency.bindResource(em, merchantId, key, row.id);
           await recordEvent(em, {
             type: 'payment.created',
             merchantId,
@@ -66,25 +105,10 @@ export class PaymentsService {
             aggregateId: row.id,
             payload: toPaymentView(row, []) as unknown as Record<string, unknown>,
           });
-          return row.id;
-        }));
-      const routed = await this.processor.route(merchantId, paymentId);
-      gatewayMs = routed.gatewayMs;
-      if (routed.noCandidates) {
-        return {
-          status: 502,
-          body: {
-            error: {
-              type: 'gateway_error',
-              code: 'no_gateway_available',
-              message: `No enabled gateway can take ${input.currency} ${input.method} payments`,
-              paymentId,
-            },
-          },
-        };
-      }
-      return { status: 201, body: routed.payment };
-    });
+          first = await this.processor.firstStepIn(em, merchantId, row, gateways);
+        },
+      },
+    );
     return { ...result, gatewayMs };
   }
 

@@ -31,6 +31,32 @@ export interface RouteOutcome {
   noCandidates: boolean;
 }
 
+/** Called inside the transaction that settles a routing's outcome, with exactly what `route` then returns. */
+export type OnSettled = (em: EntityManager, outcome: { payment: PaymentView; noCandidates: boolean }) => Promise<void>;
+
+type Step =
+  | { kind: 'stop' }
+  | { kind: 'exhausted' }
+  | { kind: 'no_candidates'; view: PaymentView }
+  | { kind: 'attempt'; gateway: GatewayRecord; attempt: { row: AttemptRow; payment: PaymentRow } };
+
+/** One payment's routing so far: the ranked candidates, the next one to try and those passed over. */
+class RoutingState {
+  plan: ReturnType<typeof rankCandidates<GatewayRecord>> | null = null;
+  /** Candidates passed over because their circuit is open. */
+  readonly circuitOpen = new Set<string>();
+  /** Attempts this routing made. */
+  tries = 0;
+  rank = 0;
+  constructor(readonly gateways: GatewayRecord[]) {}
+}
+
+/** A routing step taken in the transaction that created the payment; `route` continues from it. */
+export interface FirstStep {
+  readonly state: RoutingState;
+  readonly step: Step;
+}
+
 const TERMINAL_OR_IN_FLIGHT_ATTEMPT = new Set(['pending', 'succeeded', 'unknown']);
 
 /**
@@ -66,62 +92,56 @@ export class PaymentProcessor {
     };
   }
 
-  async route(merchantId: string, paymentId: string): Promise<RouteOutcome> {
-    let gatewayMs = 0;
-    const gateways = await this.gateways.all();
-    // Candidates are ranked once, under the first attempt's lock, and kept for the failovers that follow.
-    let plan: ReturnType<typeof rankCandidates<GatewayRecord>> | null = null;
-    // Candidates passed over because their circuit is open, and how many attempts this routing made.
-    const circuitOpen = new Set<string>();
-    let tries = 0;
-    let rank = 0;
+  /** The gateways routing ranks. Read them before opening a transaction: a cache miss takes a pool connection. */
+  routingGateways(): Promise<GatewayRecord[]> {
+    return this.gateways.all();
+  }
 
-    for (; ; rank++) {
-      const step = await this.db.merchant(merchantId, async (em) => {
-        const payment = await repo.findPayment(em, paymentId, true);
-        if (!payment) throw new PaymentNotFoundError(paymentId);
-        if (!['created', 'pending'].includes(payment.status)) return { kind: 'stop' as const };
-        plan ??= rankCandidates(gateways, {
-          currency: payment.currency,
-          method: payment.method,
-          preferred: payment.preferred_gateway,
-        });
-        if (!plan.candidates.length) {
-          const view = await this.finish(em, paymentId, 'failed', {
-            failure_code: 'no_gateway_available',
-            failure_message: 'No enabled gateway supports this currency and method',
-          });
-          return { kind: 'no_candidates' as const, view };
-        }
-        const attempts = await repo.attemptsOf(em, [paymentId]);
-        // Another process already has an answer (or an open question) for this payment: do not send it again.
-        if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return { kind: 'stop' as const };
-        // Asked last, right before sending: admitting a half-open gateway claims its single trial.
-        let gateway = plan.candidates[rank];
-        while (gateway && !(await this.circuit.admit(gateway.id))) {
-          circuitOpen.add(gateway.code);
-          gateway = plan.candidates[++rank];
-        }
-        if (!gateway) return { kind: 'exhausted' as const };
-        const row = await repo.insertAttempt(em, {
-          id: newId('attempt'),
-          paymentId,
-          merchantId,
-          gatewayId: gateway.id,
-          gatewayCode: gateway.code,
-          routing: {
-            reason: tries === 0 ? plan.decision.reason : `failover #${tries}: earlier candidates failed temporarily`,
-            candidates: plan.decision.candidates.map((c) =>
-              circuitOpen.has(c.code) ? { ...c, skipped: 'circuit open after repeated failures' } : c,
-            ),
-          },
-        });
-        return { kind: 'attempt' as const, gateway, attempt: { row, payment } };
-      });
+  /**
+   * Takes a new payment's first routing step inside the transaction that inserts it, saving the step's own
+   * transaction: the row is invisible to everyone else until that commit, so it needs no lock and has no attempts.
+   * The `unknown` attempt is still committed before the gateway is called (by the caller's commit); pass the
+   * result to `route` once that transaction has committed.
+   */
+  async firstStepIn(
+    em: EntityManager,
+    merchantId: string,
+    payment: PaymentRow,
+    gateways: GatewayRecord[],
+  ): Promise<FirstStep> {
+    const state = new RoutingState(gateways);
+    return { state, step: await this.stepIn(em, merchantId, payment, () => Promise.resolve([]), state) };
+  }
+
+  /**
+   * `onSettled` runs inside the transaction that settles the outcome route returns (not when a later failover or
+   * retry takes over), so the caller can record its response atomically with it.
+   */
+  async route(
+    merchantId: string,
+    paymentId: string,
+    options: { first?: FirstStep; onSettled?: OnSettled } = {},
+  ): Promise<RouteOutcome> {
+    let gatewayMs = 0;
+    const state = options.first?.state ?? new RoutingState(await this.gateways.all());
+    let taken: Step | undefined = options.first?.step;
+
+    for (; ; state.rank++) {
+      const step =
+        taken ??
+        (await this.db.merchant(merchantId, async (em) => {
+          const payment = await repo.findPayment(em, paymentId, true);
+          if (!payment) throw new PaymentNotFoundError(paymentId);
+          if (!['created', 'pending'].includes(payment.status)) return { kind: 'stop' as const };
+          const next = await this.stepIn(em, merchantId, payment, () => repo.attemptsOf(em, [paymentId]), state);
+          if (next.kind === 'no_candidates') await options.onSettled?.(em, { payment: next.view, noCandidates: true });
+          return next;
+        }));
+      taken = undefined;
       if (step.kind === 'no_candidates') return { payment: step.view, gatewayMs, noCandidates: true };
       if (step.kind !== 'attempt') break;
       const { gateway, attempt } = step;
-      tries++;
+      state.tries++;
 
       const started = Date.now();
       const result = await this.adapters(gateway.provider).createPayment(
@@ -147,29 +167,38 @@ export class PaymentProcessor {
         async (em): Promise<{ done: boolean; view?: PaymentView }> => {
           const payment = await repo.findPayment(em, paymentId, true);
           if (!payment) return { done: true };
-          // The answer and the view the caller returns come from one transaction.
-          const done = async () => ({
-            done: true,
-            view: await this.viewIn(em, (await repo.findPayment(em, paymentId)) as PaymentRow),
-          });
+          // The answer, the view the caller returns and (onSettled) its response commit in one transaction.
+          const done = async (view: PaymentView) => {
+            await options.onSettled?.(em, { payment: view, noCandidates: false });
+            return { done: true, view };
+          };
           switch (result.status) {
-            case 'pending':
+            case 'pending': {
               await repo.updateAttempt(em, attempt.row.id, {
                 status: 'pending',
                 gatewayReference: result.gatewayReference,
                 latencyMs: result.latencyMs,
               });
-              await this.toPending(em, payment, gateway, result.gatewayReference, result.nextAction ?? null);
-              return done();
-            case 'succeeded':
+              const row = await this.toPending(
+                em,
+                payment,
+                gateway,
+                result.gatewayReference,
+                result.nextAction ?? null,
+              );
+              return done(await this.viewIn(em, row));
+            }
+            case 'succeeded': {
               await repo.updateAttempt(em, attempt.row.id, {
                 status: 'succeeded',
                 gatewayReference: result.gatewayReference,
                 latencyMs: result.latencyMs,
               });
-              await this.capture(em, payment, gateway, result.gatewayReference);
-              return done();
-            case 'unknown':
+              const attempts = await repo.attemptsOf(em, [paymentId]);
+              const row = await this.capture(em, payment, gateway, result.gatewayReference, attempts);
+              return done(toPaymentView(row, attempts));
+            }
+            case 'unknown': {
               await repo.updateAttempt(em, attempt.row.id, {
                 status: 'unknown',
                 errorCode: result.errorCode,
@@ -177,8 +206,9 @@ export class PaymentProcessor {
                 latencyMs: result.latencyMs,
               });
               // The gateway may have the payment: wait for its callback or ask it, never try elsewhere.
-              await this.toPending(em, payment, gateway, null, null);
-              return done();
+              const row = await this.toPending(em, payment, gateway, null, null);
+              return done(await this.viewIn(em, row));
+            }
             case 'failed_permanent':
               await repo.updateAttempt(em, attempt.row.id, {
                 status: 'failed_permanent',
@@ -187,13 +217,14 @@ export class PaymentProcessor {
                 errorMessage: result.errorMessage,
                 latencyMs: result.latencyMs,
               });
-              await this.finish(em, paymentId, 'failed', {
-                gateway_id: gateway.id,
-                gateway_code: gateway.code,
-                failure_code: result.errorCode,
-                failure_message: result.errorMessage,
-              });
-              return done();
+              return done(
+                await this.finish(em, paymentId, 'failed', {
+                  gateway_id: gateway.id,
+                  gateway_code: gateway.code,
+                  failure_code: result.errorCode,
+                  failure_message: result.errorMessage,
+                }),
+              );
             case 'failed_retryable':
               await repo.updateAttempt(em, attempt.row.id, {
                 status: 'failed_retryable',
@@ -211,25 +242,82 @@ export class PaymentProcessor {
 
     // Every candidate failed temporarily (or another process took over): schedule a retry, or give up.
     const payment = await this.db.merchant(merchantId, async (em) => {
-      const p = await repo.findPayment(em, paymentId, true);
-      if (!p || !['created', 'pending'].includes(p.status)) return p ? this.viewIn(em, p) : null;
-      const attempts = await repo.attemptsOf(em, [paymentId]);
-      if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return this.viewIn(em, p);
-      if (p.retry_count >= this.options.retryTemporaryMax) {
-        return this.finish(em, paymentId, 'failed', {
-          failure_code: 'all_gateways_unavailable',
-          failure_message: 'Every gateway failed temporarily and the retries are spent',
-        });
-      }
-      const delay = this.options.retryBaseDelayMs * 2 ** p.retry_count;
-      await repo.updatePayment(em, paymentId, {
-        status: statusAfter(p.status, p.status === 'created' ? ['submitted'] : []),
-        next_retry_at: new Date(Date.now() + delay),
-      });
-      return this.viewIn(em, (await repo.findPayment(em, paymentId)) as PaymentRow);
+      const view = await this.afterLastCandidate(em, paymentId);
+      if (view) await options.onSettled?.(em, { payment: view, noCandidates: false });
+      return view;
     });
     if (!payment) throw new Error(`payment ${paymentId} vanished during routing`);
     return { payment, gatewayMs, noCandidates: false };
+  }
+
+  /** One routing step under the payment's lock: the next candidate's `unknown` attempt, or why there is none. */
+  private async stepIn(
+    em: EntityManager,
+    merchantId: string,
+    payment: PaymentRow,
+    attemptsOf: () => Promise<AttemptRow[]>,
+    state: RoutingState,
+  ): Promise<Step> {
+    const paymentId = payment.id;
+    // Candidates are ranked once, under the first attempt's lock, and kept for the failovers that follow.
+    state.plan ??= rankCandidates(state.gateways, {
+      currency: payment.currency,
+      method: payment.method,
+      preferred: payment.preferred_gateway,
+    });
+    const plan = state.plan;
+    if (!plan.candidates.length) {
+      const view = await this.finish(em, paymentId, 'failed', {
+        failure_code: 'no_gateway_available',
+        failure_message: 'No enabled gateway supports this currency and method',
+      });
+      return { kind: 'no_candidates', view };
+    }
+    const attempts = await attemptsOf();
+    // Another process already has an answer (or an open question) for this payment: do not send it again.
+    if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return { kind: 'stop' };
+    // Asked last, right before sending: admitting a half-open gateway claims its single trial.
+    let gateway = plan.candidates[state.rank];
+    while (gateway && !(await this.circuit.admit(gateway.id))) {
+      state.circuitOpen.add(gateway.code);
+      gateway = plan.candidates[++state.rank];
+    }
+    if (!gateway) return { kind: 'exhausted' };
+    const row = await repo.insertAttempt(em, {
+      id: newId('attempt'),
+      paymentId,
+      merchantId,
+      gatewayId: gateway.id,
+      gatewayCode: gateway.code,
+      routing: {
+        reason:
+          state.tries === 0 ? plan.decision.reason : `failover #${state.tries}: earlier candidates failed temporarily`,
+        candidates: plan.decision.candidates.map((c) =>
+          state.circuitOpen.has(c.code) ? { ...c, skipped: 'circuit open after repeated failures' } : c,
+        ),
+      },
+    });
+    return { kind: 'attempt', gateway, attempt: { row, payment } };
+  }
+
+  /** Schedules a retry for a payment none of whose candidates took it, or fails it once retries are spent. */
+  private async afterLastCandidate(em: EntityManager, paymentId: string): Promise<PaymentView | null> {
+    const p = await repo.findPayment(em, paymentId, true);
+    if (!p || !['created', 'pending'].includes(p.status)) return p ? this.viewIn(em, p) : null;
+    const attempts = await repo.attemptsOf(em, [paymentId]);
+    if (attempts.some((a) => TERMINAL_OR_IN_FLIGHT_ATTEMPT.has(a.status))) return toPaymentView(p, attempts);
+    if (p.retry_count >= this.options.retryTemporaryMax) {
+      return this.finish(em, paymentId, 'failed', {
+        failure_code: 'all_gateways_unavailable',
+        failure_message: 'Every gateway failed temporarily and the retries are spent',
+      });
+    }
+    const delay = this.options.retryBaseDelayMs * 2 ** p.retry_count;
+    const row = await repo.updatePayment(em, paymentId, {
+      status: statusAfter(p.status, p.status === 'created' ? ['submitted'] : []),
+      next_retry_at: new Date(Date.now() + delay),
+    });
+    return toPaymentView(row, attempts);
   }
 
   /** Cancels a payment still waiting at the gateway (or not yet sent). */
@@ -338,10 +426,13 @@ export class PaymentProcessor {
     // Nothing in here may take a second pool connection (e.g. the gateway directory): with every connection held
     // by a callback's transaction waiting for another one, the pool would deadlock under load.
     {
-      const attempt = await repo.findAttempt(em, attemptId);
-      if (!attempt) return 'unknown_attempt';
-      const payment = await repo.findPayment(em, attempt.payment_id, true);
+      // The attempts are read under the payment's lock, which every attempt insert and update also holds: they are
+      // current for the duplicate check below and for the event's payload.
+      const payment = await repo.lockPaymentOfAttempt(em, attemptId);
       if (!payment) return 'unknown_attempt';
+      const attempts = await repo.attemptsOf(em, [payment.id]);
+      const attempt = attempts.find((a) => a.id === attemptId);
+      if (!attempt) return 'unknown_attempt';
       if (
         outcome.status === 'succeeded' &&
         ((outcome.amount !== undefined && outcome.amount !== Number(payment.amount)) ||
@@ -362,7 +453,7 @@ export class PaymentProcessor {
         attempt.status === 'failed_retryable'
       )
         return 'ignored';
-      await repo.updateAttempt(em, attemptId, {
+      const updated = await repo.updateAttempt(em, attemptId, {
         status: target,
         gatewayReference: outcome.gatewayReference ?? null,
         errorCode: outcome.errorCode ?? null,
@@ -371,7 +462,13 @@ export class PaymentProcessor {
       const gateway = { id: attempt.gateway_id, code: attempt.gateway_code };
       if (payment.status === 'pending' || payment.status === 'created') {
         if (target === 'succeeded')
-          await this.capture(em, payment, gateway, outcome.gatewayReference ?? attempt.gateway_reference);
+          await this.capture(
+            em,
+            payment,
+            gateway,
+            outcome.gatewayReference ?? attempt.gateway_reference,
+            attempts.map((a) => (a.id === attemptId ? updated : a)),
+          );
         else
           await this.finish(em, payment.id, 'failed', {
             failure_code: outcome.errorCode ?? 'payment_failed',
@@ -407,8 +504,8 @@ export class PaymentProcessor {
     gateway: GatewayRecord,
     gatewayReference: string | null,
     nextAction: PaymentView['nextAction'] | null,
-  ): Promise<void> {
-    await repo.updatePayment(em, payment.id, {
+  ): Promise<PaymentRow> {
+    return repo.updatePayment(em, payment.id, {
       status: statusAfter(payment.status, payment.status === 'created' ? ['submitted'] : []),
       gateway_id: gateway.id,
       gateway_code: gateway.code,
@@ -424,7 +521,8 @@ export class PaymentProcessor {
     payment: PaymentRow,
     gateway: Pick<GatewayRecord, 'id' | 'code'>,
     gatewayReference: string | null,
-  ): Promise<void> {
+    attempts?: AttemptRow[],
+  ): Promise<PaymentRow> {
     const row = await repo.updatePayment(em, payment.id, {
       status: statusAfter(payment.status, payment.status === 'created' ? ['submitted', 'captured'] : ['captured']),
       gateway_id: gateway.id,
@@ -436,7 +534,8 @@ export class PaymentProcessor {
       failure_code: null,
       failure_message: null,
     });
-    await this.emit(em, row, 'payment.captured');
+    await this.emit(em, row, 'payment.captured', attempts);
+    return row;
   }
 
   /** Closes a payment as failed or cancelled; the state machine refuses any other origin (→ 409). */

@@ -47,6 +47,17 @@ export const paymentsRepository = {
     )[0];
   },
 
+  /** The payment an attempt belongs to, locked; one round trip where findAttempt + findPayment take two. */
+  async lockPaymentOfAttempt(em: EntityManager, attemptId: string): Promise<PaymentRow | undefined> {
+    return (
+      await sql<PaymentRow>(
+        em,
+        `SELECT * FROM payments WHERE id = (SELECT payment_id FROM payment_attempts WHERE id = $1) FOR UPDATE`,
+        [attemptId],
+      )
+    )[0];
+  },
+
   async updatePayment(
     em: EntityManager,
     id: string,

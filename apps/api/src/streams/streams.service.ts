@@ -12,6 +12,8 @@ import { StreamsRepository } from './streams.repository';
 
 /** Payment and refund events make up the `transactions` stream (the workers publish exactly these). */
 const TRANSACTION_AGGREGATES: readonly string[] = ['payment', 'refund'];
+/** Waits between replay attempts after a Redis outage (the command connection's reconnect backoff is ≤ 2 s). */
+const RESYNC_RETRY_DELAYS_MS = [250, 500, 1000, 2000, 2000];
 /** Most messages a resume replays; beyond that the client is told to reload (see StreamsRepository). */
 export const REPLAY_LIMIT = 500;
 // Live messages that arrive while the replay query runs are held back, so none slips between replay and live.
@@ -134,7 +136,8 @@ export class StreamsService implements OnModuleDestroy {
       return;
     }
     try {
-      const replay = await this.replay(stream, principal, from, admits);
+      const replay = await this.replayOnceRedisAnswers(stream, principal, from, admits, sse);
+      if (!replay) return;
       // An id that was never buffered (the open-time bound) says nothing about a gap.
       if (replay.truncated && sse.lastId) {
         sse.notice('stream.truncated', {
@@ -147,6 +150,29 @@ export class StreamsService implements OnModuleDestroy {
       // The client reconnects with Last-Event-ID and resumes itself.
       this.logger.warn({ err, stream }, 'stream resync failed; closing the stream');
       sse.close();
+    }
+  }
+
+  /**
+   * The subscriber connection is back, but the command connection reconnects on its own backoff and refuses
+   * commands until it has (no offline queue): try the replay a few times before giving up on the stream.
+   * Resolves null when the client went away meanwhile.
+   */
+  private async replayOnceRedisAnswers(
+    stream: StreamName,
+    principal: Principal,
+    from: string,
+    admits: (m: LiveMessage) => boolean,
+    sse: SseConnection,
+  ): Promise<Replay | null> {
+    for (let attempt = 0; ; attempt++) {
+      if (sse.isClosed) return null;
+      try {
+        return await this.replay(stream, principal, from, admits);
+      } catch (err) {
+        if (attempt >= RESYNC_RETRY_DELAYS_MS.length) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RESYNC_RETRY_DELAYS_MS[attempt]));
+      }
     }
   }
 

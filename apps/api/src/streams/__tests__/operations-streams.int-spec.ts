@@ -12,6 +12,7 @@ import {
 import { TcpProxy, eventually, viaProxy } from '@lsp/testing';
 import { ApiHarness } from '../../../test/api-harness';
 import { SseClient, type SseMessage } from '../../../test/sse-client';
+import { REDIS, REDIS_SUBSCRIBER } from '../../core/infra/tokens';
 import { StreamHub } from '../stream-hub';
 
 type SseEvent = Extract<SseMessage, { kind: 'event' }>;
@@ -237,6 +238,33 @@ describe('streams: operations streams (API.md §10)', () => {
       expect(live.messages.some((m) => isEvent(m) && m.event === 'stream.truncated')).toBe(false);
       // A stream that had sent nothing yet resumes from the moment it opened.
       await idle.waitForEvent(missedIdle.id);
+    } finally {
+      await c.close();
+      await proxy.cut();
+    }
+  });
+
+  it('keeps the stream when the replay after an outage finds the command connection still reconnecting', async () => {
+    const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    const proxy = new TcpProxy(new URL(redisUrl).hostname, Number(new URL(redisUrl).port || 6379));
+    const port = await proxy.start();
+    const c = await ApiHarness.start({ REDIS_URL: viaProxy(redisUrl, port) });
+    try {
+      const live = await open(c, 'alerts', bearer(admin));
+      const before = await publish('alerts', 'alert.raised', { n: 1 });
+      await live.waitForEvent(before.id);
+
+      await proxy.cut();
+      const missed = await publish('alerts', 'alert.acknowledged', { n: 2 });
+      // The API's two connections reconnect each on its own backoff: make the command connection (fail-fast, no
+      // offline queue) the late one, so the resync's replay first meets a connection that refuses commands.
+      const command = c.app.get<Redis>(REDIS);
+      c.app.get<Redis>(REDIS_SUBSCRIBER).once('ready', () => command.disconnect(true));
+      await proxy.restore();
+
+      await live.waitForEvent(missed.id, 15_000);
+      expect(live.isEnded).toBe(false);
+      expect(live.events.map((e) => e.id)).toEqual([before.id, missed.id]);
     } finally {
       await c.close();
       await proxy.cut();

@@ -5,10 +5,12 @@
 // with 1 and with 2 worker processes, with the worker CPU time, write syscalls (≈ round trips) and PostgreSQL
 // transactions per delivery, which do not depend on the machine's load; (2) what working a delivery backlog costs
 // the payment API: POST /api/v1/payments req/s without (A) and with (B) a backlog being worked, interleaved
-// A B A B … A, with the mean and spread of each and the ratio.
+// A B A B … A after one discarded warm-up run, with the mean and spread of each and the ratio.
 //   node bench/webhook-deliveries.mjs [--events 1000] [--endpoints 4] [--workers 1,2] [--ab-workers 1]
-//        [--rounds 3] [--duration 8] [--connections 20] [--worker-nice 0] [--pin] [--profile dir]
-// --pin: the API on CPU 0 and the workers on CPU 1 (taskset); --worker-nice n: workers at nice n.
+//        [--rounds 3] [--duration 8] [--connections 20] [--worker-nice 10] [--pin] [--profile dir]
+// --worker-nice n: the workers' WORKER_NICE (default 10, what `npm start` and docker-compose give workers that
+// share a host with the API; 0 shows what deliveries cost when they compete for the CPU as equals);
+// --pin: the API on CPU 0 and the workers on CPU 1 (taskset).
 // Needs PostgreSQL, Redis and built apps (`npx nx run-many -t build -p api workers`).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,7 +35,7 @@ const abWorkers = arg('ab-workers', 1);
 const rounds = arg('rounds', 3);
 const duration = arg('duration', 8);
 const connections = arg('connections', 20);
-const workerNice = arg('worker-nice', 0);
+const workerNice = arg('worker-nice', 10);
 const pin = process.argv.includes('--pin');
 // --profile <dir>: the worker processes write a V8 CPU profile there (load it in Chrome DevTools).
 const profileDir = option('profile', null);
@@ -130,11 +132,8 @@ const receiverUrl = `http://127.0.0.1:${receiver.address().port}/hooks`;
 const openWindow = (expected, pids) => (window = { from: received, expected, pids });
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-// taskset and nice exec the program, so the child's pid is the node process's own.
-const launcher = (cpus, niceness) => [
-  ...(pin && cpus !== null ? ['taskset', '-c', String(cpus)] : []),
-  ...(niceness ? ['nice', '-n', String(niceness)] : []),
-];
+// taskset execs the program, so the child's pid is the node process's own.
+const launcher = (cpus) => (pin && cpus !== null ? ['taskset', '-c', String(cpus)] : []);
 const launch = (prefix, args, options) =>
   prefix.length ? spawn(prefix[0], [...prefix.slice(1), ...args], options) : spawn(args[0], args.slice(1), options);
 
@@ -143,13 +142,22 @@ const startWorkers = (n) => {
   for (let i = 0; i < n; i++) {
     workers.push(
       launch(
-        launcher(1, workerNice),
+        launcher(1),
         [
           process.execPath,
           ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
           resolve(root, workersMain),
         ],
-        { cwd: root, env: { ...env, WORKER_QUEUES: 'events,webhooks', WORKERS_HEALTH_PORT: '0' }, stdio: 'inherit' },
+        {
+          cwd: root,
+          env: {
+            ...env,
+            WORKER_QUEUES: 'events,webhooks',
+            WORKERS_HEALTH_PORT: '0',
+            WORKER_NICE: String(workerNice),
+          },
+          stdio: 'inherit',
+        },
       ),
     );
   }
@@ -211,7 +219,7 @@ Promise.all(Array.from({ length: lanes }, lane)).then(() => process.exit(0));`;
 
 if (spawnSync(process.execPath, ['dist/apps/api/migrate.js'], { cwd: root, env, stdio: 'inherit' }).status !== 0)
   process.exit(1);
-const api = launch(launcher(0, 0), [process.execPath, 'dist/apps/api/main.js'], { cwd: root, env, stdio: 'inherit' });
+const api = launch(launcher(0), [process.execPath, 'dist/apps/api/main.js'], { cwd: root, env, stdio: 'inherit' });
 const pool = new pg.Pool({ connectionString: dbUrl, max: 4 });
 const transactions = async () => {
   // Backends report their counts at most once a second; a fresh snapshot after that is current.
@@ -389,6 +397,8 @@ try {
   const warmup = received;
   await enqueueBacklog(10);
   await waitFor(async () => received >= warmup + 10 * endpoints, 60_000, 'the workers to start');
+  // The first run of a fresh API is slower (JIT, caches) whatever else runs: it is made and not counted.
+  await payments();
   const runs = [];
   for (let i = 0; i < 2 * rounds + 1; i++) {
     const withDeliveries = i % 2 === 1;
@@ -425,7 +435,7 @@ try {
   console.log(
     `\n(2) POST /api/v1/payments, ${connections} connections × ${duration} s, one API process, ${abWorkers} worker ` +
       `process(es) running throughout${pin ? ', API pinned to CPU 0 and workers to CPU 1' : ''}` +
-      `${workerNice ? `, workers at nice ${workerNice}` : ''}`,
+      `, workers at WORKER_NICE=${workerNice}, after a discarded warm-up run`,
   );
   console.table(runs);
   const fmt = (s) => `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)} req/s (min ${s.min}, max ${s.max})`;

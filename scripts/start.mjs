@@ -72,7 +72,9 @@ for (const [name, script] of [
   ['api', 'dist/apps/api/main.js'],
   ['workers', 'dist/apps/workers/main.js'],
 ]) {
-  const child = spawn(process.execPath, [script], { cwd: root, env, stdio: 'inherit' });
+  // The workers share this host with the API and PostgreSQL: background work yields the CPU to requests.
+  const childEnv = name === 'workers' ? { WORKER_NICE: '10', ...env } : env;
+  const child = spawn(process.execPath, [script], { cwd: root, env: childEnv, stdio: 'inherit' });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     if (!stopping) {

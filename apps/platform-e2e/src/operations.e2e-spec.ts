@@ -1,3 +1,4 @@
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type {
@@ -11,6 +12,8 @@ import type {
 import { type Stack, eventually, startStack } from '@lsp/testing';
 
 const ROOT = join(__dirname, '../../..');
+// Lower than the test runner's own priority, whatever it was started with.
+const WORKER_NICE = Math.min(19, getPriority() + 5);
 
 /** The fields of the stream messages these tests read (queue-stats, worker-health, system-status). */
 interface StreamJson {
@@ -125,7 +128,12 @@ describe('operations plane end to end, two APIs and two workers', () => {
       logDir: join(ROOT, 'apps/platform-e2e/test-output/logs-operations'),
       apis: 2,
       workers: 2,
-      env: { MONITOR_INTERVAL: '500ms', WORKER_STALE_AFTER: '10s', STREAM_HEARTBEAT_INTERVAL: '1s' },
+      env: {
+        MONITOR_INTERVAL: '500ms',
+        WORKER_STALE_AFTER: '10s',
+        STREAM_HEARTBEAT_INTERVAL: '1s',
+        WORKER_NICE: String(WORKER_NICE),
+      },
     });
     const login = await fetch(`${stack.apis[0].url}/api/v1/auth/login`, {
       method: 'POST',
@@ -140,6 +148,12 @@ describe('operations plane end to end, two APIs and two workers', () => {
     for (const s of streams) s.close();
     await db?.end();
     await stack?.stop();
+  });
+
+  it('runs the workers at WORKER_NICE and leaves the API at the priority it was started with', () => {
+    expect(WORKER_NICE).toBeGreaterThan(getPriority());
+    expect(stack.workers.map((w) => getPriority(w.child.pid))).toEqual([WORKER_NICE, WORKER_NICE]);
+    expect(stack.apis.map((a) => getPriority(a.child.pid))).toEqual([getPriority(), getPriority()]);
   });
 
   it('delivers what the workers publish to clients of either API, and resumes on the other', async () => {

@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { type AppConfig, ConfigError, createLogger, type Logger, loadConfig, PinoNestLogger } from '@lsp/platform';
 import { waitForDependencies } from './core/dependencies';
 import { StartupError } from './core/startup-error';
+import { lowerProcessPriority } from './core/process-priority';
 import { selectQueues } from './core/queue-selection';
 import { WorkersModule } from './workers.module';
 
@@ -57,6 +58,13 @@ async function bootstrap(): Promise<void> {
       { generated: config.generated },
       'secrets generated for development; set them for any shared environment',
     );
+  }
+
+  if (config.workerNice > 0) {
+    const priority = lowerProcessPriority(config.workerNice);
+    if ('error' in priority)
+      logger.warn({ workerNice: config.workerNice, error: priority.error }, 'could not lower CPU priority');
+    else logger.info({ nice: priority.nice }, 'CPU priority set for background work');
   }
 
   try {

@@ -90,6 +90,16 @@ describe('loadConfig: settlements', () => {
   });
 });
 
+describe('loadConfig: workers', () => {
+  it('keeps the CPU priority a worker was started with unless WORKER_NICE (0–19) asks for a lower one', () => {
+    expect(loadConfig({}).workerNice).toBe(0);
+    expect(loadConfig({ WORKER_NICE: '10' }).workerNice).toBe(10);
+    for (const value of ['-1', '20', 'low']) {
+      expect(() => loadConfig({ WORKER_NICE: value })).toThrow('WORKER_NICE: ');
+    }
+  });
+});
+
 describe('loadConfig: ledger', () => {
   it('batches ledger postings for 5 ms, at most 32 per transaction, and refuses absurd settings', () => {
     const c = loadConfig({});

@@ -35,6 +35,8 @@ export interface AppConfig {
   consoleDist: string | null;
   /** Queues this worker process serves; empty means all declared queues. */
   workerQueues: string[];
+  /** Niceness a worker process gives itself at boot (0: keep the one it was started with). */
+  workerNice: number;
   /** How long an API-key lookup may be served from a process-local cache. */
   apiKeyCacheTtlMs: number;
   auditVerifyEvery: number;
@@ -192,6 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .split(',')
       .map((q) => q.trim())
       .filter(Boolean),
+    workerNice: int(env, 'WORKER_NICE', 0, 0, 19),
     apiKeyCacheTtlMs: duration(env, 'API_KEY_CACHE_TTL', '5s'),
     auditVerifyEvery: duration(env, 'AUDIT_VERIFY_EVERY', '10m'),
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', `http://localhost:${port(env, 'PORT', 3000)}`, [

@@ -5,9 +5,9 @@
 // with 1 and with 2 worker processes, with the worker CPU time, write syscalls (≈ round trips) and PostgreSQL
 // transactions per delivery, which do not depend on the machine's load; (2) what working a delivery backlog costs
 // the payment API: POST /api/v1/payments req/s without (A) and with (B) a backlog being worked, interleaved
-// A B A B … A after one discarded warm-up run, with the mean and spread of each and the ratio.
+// A B A B … A after discarded warm-up runs, with the mean and spread of each and the ratio.
 //   node bench/webhook-deliveries.mjs [--events 1000] [--endpoints 4] [--workers 1,2] [--ab-workers 1]
-//        [--rounds 3] [--duration 8] [--connections 20] [--worker-nice 10] [--pin] [--profile dir]
+//        [--rounds 3] [--duration 8] [--warmups 3] [--connections 20] [--worker-nice 10] [--pin] [--profile dir]
 // --worker-nice n: the workers' WORKER_NICE (default 10, what `npm start` and docker-compose give workers that
 // share a host with the API; 0 shows what deliveries cost when they compete for the CPU as equals);
 // --pin: the API on CPU 0 and the workers on CPU 1 (taskset).
@@ -34,6 +34,7 @@ const workerCounts = String(option('workers', '1,2')).split(',').map(Number);
 const abWorkers = arg('ab-workers', 1);
 const rounds = arg('rounds', 3);
 const duration = arg('duration', 8);
+const warmups = arg('warmups', 3);
 const connections = arg('connections', 20);
 const workerNice = arg('worker-nice', 10);
 const pin = process.argv.includes('--pin');
@@ -397,8 +398,11 @@ try {
   const warmup = received;
   await enqueueBacklog(10);
   await waitFor(async () => received >= warmup + 10 * endpoints, 60_000, 'the workers to start');
-  // The first run of a fresh API is slower (JIT, caches) whatever else runs: it is made and not counted.
-  await payments();
+  // A fresh API keeps getting faster for its first half minute or so (JIT, caches) whatever else runs; a first A
+  // run that is still warming up would make B look cheaper than it is. So warm-up runs are made and not counted.
+  const warm = [];
+  for (let i = 0; i < warmups; i++) warm.push(Math.round((await payments()).requests.average));
+  if (warmups) console.log(`warm-up runs (not counted): ${warm.join(', ')} req/s`);
   const runs = [];
   for (let i = 0; i < 2 * rounds + 1; i++) {
     const withDeliveries = i % 2 === 1;
@@ -435,7 +439,7 @@ try {
   console.log(
     `\n(2) POST /api/v1/payments, ${connections} connections × ${duration} s, one API process, ${abWorkers} worker ` +
       `process(es) running throughout${pin ? ', API pinned to CPU 0 and workers to CPU 1' : ''}` +
-      `, workers at WORKER_NICE=${workerNice}, after a discarded warm-up run`,
+      `, workers at WORKER_NICE=${workerNice}, after ${warmups} discarded warm-up run(s)`,
   );
   console.table(runs);
   const fmt = (s) => `${s.mean.toFixed(1)} ± ${s.sd.toFixed(1)} req/s (min ${s.min}, max ${s.max})`;

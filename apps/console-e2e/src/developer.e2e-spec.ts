@@ -1,9 +1,10 @@
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import {
   adminToken,
+  apiGet,
   createMerchant,
   createPayment,
   createUser,
@@ -19,25 +20,62 @@ interface Received {
   body: string;
 }
 
-/** A merchant's webhook receiver on loopback (the e2e API allows private targets): records and answers 200. */
-async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+/**
+ * A merchant's webhook receiver on loopback (the e2e API allows private targets): records every request and
+ * answers `statusFor` of it — by default 200 — given how many earlier requests carried the same webhook-id.
+ */
+async function startReceiver(
+  statusFor: (request: Received, earlierWithSameId: number) => number = () => 200,
+): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({
+      const entry: Received = {
         path: request.url ?? '',
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      response.writeHead(200, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ received: true, receiver: 'e2e' }));
+      };
+      const earlier = received.filter((r) => r.headers['webhook-id'] === entry.headers['webhook-id']).length;
+      received.push(entry);
+      const status = statusFor(entry, earlier);
+      response.writeHead(status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ received: status < 300, receiver: 'e2e' }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}/hooks/lsp`, received };
+}
+
+/** Waits until `done` holds of the receiver's requests (deliveries arrive from the workers, asynchronously). */
+async function receivedUntil(
+  received: Received[],
+  done: (requests: Received[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done(received) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (!done(received)) {
+    throw new Error(`the receiver's requests never met the condition: ${JSON.stringify(received.map((r) => r.path))}`);
+  }
+}
+
+/** An endpoint made by the merchant's server, with the one-time secret the API returns on creation. */
+async function createEndpoint(
+  apiKeySecret: string,
+  body: { url: string; events: string[] },
+): Promise<{ id: string; secret: string }> {
+  const response = await fetch(`${e2eEnv().baseUrl}/api/v1/webhook-endpoints`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${apiKeySecret}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; secret: string };
 }
 
 /** Status of a call made with an API key secret (the merchant server's view of its key). */
@@ -55,6 +93,54 @@ async function openDeveloper(page: Page, tab: 'keys' | 'webhooks' | 'events' | '
   await page.getByTestId(`developer-tab-${tab}`).click();
 }
 
+/**
+ * On the event log tab: applies the filter until an event of `type` is listed (the workers create events from the
+ * outbox after the change), then opens its deliveries until the one to `url` shows at least `attempts` attempts
+ * (the first may still be in flight, retries come later). Returns that delivery.
+ */
+async function openDelivery(page: Page, type: string, url: string, attempts: number): Promise<Locator> {
+  const eventRow = page.getByTestId('event-row').filter({ hasText: type }).first();
+  const eventDeadline = Date.now() + 30_000;
+  while ((await eventRow.count()) === 0 && Date.now() < eventDeadline) {
+    await page.waitForTimeout(1000);
+    await page.getByTestId('event-filter-apply').click();
+    await page.locator('[data-testid="events-table"], [data-testid="state-empty"]').first().waitFor();
+  }
+  await eventRow.waitFor({ timeout: 5_000 });
+  const delivery = page.getByTestId('delivery').filter({ hasText: url });
+  const toggle = eventRow.getByTestId('event-deliveries');
+  await toggle.click();
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const shown = await delivery.waitFor({ timeout: 3000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown && (await delivery.getByTestId('attempt-row').count()) >= attempts) return delivery;
+    // The button toggles: hide, then show again to reload the list.
+    await toggle.click();
+    await toggle.click();
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the delivery to ${url} never showed ${attempts} attempt(s)`);
+}
+
+/** The signatures of a request's space-separated `webhook-signature` list that `secret` verifies, each alone. */
+function signaturesVerifiedBy(secret: string, request: Received): string[] {
+  const all = String(request.headers['webhook-signature']).split(' ');
+  return all.filter((signature) => {
+    try {
+      new Webhook(secret).verify(request.body, {
+        ...(request.headers as Record<string, string>),
+        'webhook-signature': signature,
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 const keyRow = (page: Page, keyId: string) => page.locator(`[data-testid="api-key-row"][data-key-id="${keyId}"]`);
 
 describe('developer area', () => {
@@ -70,7 +156,8 @@ describe('developer area', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => receiver?.server.close(resolve));
+    // A failed beforeAll leaves no receiver: resolve at once rather than hang the suite.
+    await new Promise<void>((resolve) => (receiver ? receiver.server.close(() => resolve()) : resolve()));
   });
 
   async function merchantWithUser() {
@@ -190,38 +277,7 @@ describe('developer area', () => {
       description: `dev ${merchant.id}`,
     });
     await page.getByTestId('developer-tab-events').click();
-    const eventRow = page.getByTestId('event-row').filter({ hasText: 'payment.created' });
-    const deadline = Date.now() + 30_000;
-    while ((await eventRow.count()) === 0 && Date.now() < deadline) {
-      await page.waitForTimeout(1000);
-      await page.getByTestId('event-filter-apply').click();
-      await page.locator('[data-testid="events-table"], [data-testid="state-empty"]').first().waitFor();
-    }
-    await eventRow.first().waitFor({ timeout: 5_000 });
-    const delivery = page.getByTestId('delivery').filter({ hasText: receiver.url });
-    // The workers create the delivery after the event: reopen the list until it shows.
-    const deliveryDeadline = Date.now() + 30_000;
-    const toggle = eventRow.first().getByTestId('event-deliveries');
-    await toggle.click();
-    while (
-      !(await delivery.waitFor({ timeout: 3000 }).then(
-        () => true,
-        () => false,
-      )) &&
-      Date.now() < deliveryDeadline
-    ) {
-      // The button toggles: hide, then show again to reload the list.
-      await toggle.click();
-      await toggle.click();
-    }
-    await delivery.waitFor();
-    // The first attempt may still be in flight: reopen until it is recorded.
-    const attemptDeadline = Date.now() + 30_000;
-    while ((await delivery.getByTestId('attempt-row').count()) === 0 && Date.now() < attemptDeadline) {
-      await eventRow.first().getByTestId('event-deliveries').click();
-      await eventRow.first().getByTestId('event-deliveries').click();
-      await page.waitForTimeout(1000);
-    }
+    const delivery = await openDelivery(page, 'payment.created', receiver.url, 1);
     expect((await delivery.getByTestId('attempt-status').first().textContent())?.trim()).toBe('200');
     // The endpoint also takes the defaults (payment.captured, payment.failed): count this event's deliveries only.
     const ofCreated = (r: Received) => r.body.includes(payment.id) && r.body.includes('"payment.created"');
@@ -248,13 +304,10 @@ describe('developer area', () => {
     const { merchant, apiKey } = await merchantWithUser();
     const admin = { email: `admin-dev-${uniqueSuffix()}@e2e.test`, password: strongPassword() };
     await createUser(token, { ...admin, roles: ['admin'] });
-    const response = await fetch(`${e2eEnv().baseUrl}/api/v1/webhook-endpoints`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${apiKey.secret}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ url: `${receiver.url}/admin`, events: ['refund.succeeded'] }),
+    const endpoint = await createEndpoint(apiKey.secret, {
+      url: `${receiver.url}/admin`,
+      events: ['refund.succeeded'],
     });
-    expect(response.status).toBe(201);
-    const endpoint = (await response.json()) as { id: string };
 
     const { context, page, pageErrors } = await openConsole(browser);
     await signIn(page, admin.email, admin.password);
@@ -316,6 +369,127 @@ describe('developer area', () => {
       headers: { Authorization: `Bearer ${apiKey.secret}` },
     });
     expect(((await check.json()) as { status: string }).status).toBe('disabled');
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('retries a receiver that fails 3 times: 4 deliveries with one webhook-id, all signed, and 4 attempts in the event log', async () => {
+    const { merchant, apiKey, user } = await merchantWithUser();
+    // 500 to the first three requests of a message, 200 to the fourth.
+    const flaky = await startReceiver((_request, earlier) => (earlier < 3 ? 500 : 200));
+    try {
+      const endpoint = await createEndpoint(apiKey.secret, { url: flaky.url, events: ['payment.created'] });
+      const payment = await createPayment(apiKey.secret, {
+        amount: 25000,
+        currency: 'INR',
+        method: 'upi',
+        description: `retries ${merchant.id}`,
+      });
+      const ofPayment = (requests: Received[]) => requests.filter((r) => r.body.includes(payment.id));
+      // WEBHOOK_RETRY_SCHEDULE is 0,1s,1s,1s in the e2e stack (global-setup).
+      await receivedUntil(flaky.received, (requests) => ofPayment(requests).length >= 4);
+
+      const deliveries = ofPayment(flaky.received);
+      expect(deliveries).toHaveLength(4);
+      expect(new Set(deliveries.map((r) => r.headers['webhook-id'])).size).toBe(1);
+      for (const request of deliveries) {
+        // The public Standard Webhooks library verifies every attempt with the endpoint's secret.
+        const verified = new Webhook(endpoint.secret).verify(
+          request.body,
+          request.headers as Record<string, string>,
+        ) as { type: string; data: { object: { id: string } } };
+        expect(verified.type).toBe('payment.created');
+        expect(verified.data.object.id).toBe(payment.id);
+      }
+
+      const { context, page, pageErrors } = await openConsole(browser);
+      await signIn(page, user.email, user.password);
+      await openDeveloper(page, 'events');
+      const delivery = await openDelivery(page, 'payment.created', flaky.url, 4);
+      expect(await delivery.getByTestId('attempt-row').count()).toBe(4);
+      const statuses = (await delivery.getByTestId('attempt-status').allTextContents()).map((t) => t.trim());
+      expect(statuses).toEqual(['500', '500', '500', '200']);
+      expect(await delivery.textContent()).toContain('4 attempt(s)');
+      await snap(page, 'd9-delivery-four-attempts');
+
+      // A fifth request never came: the 200 ended the schedule.
+      expect(ofPayment(flaky.received)).toHaveLength(4);
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    } finally {
+      await new Promise((resolve) => flaky.server.close(resolve));
+    }
+  });
+
+  it('rotates an endpoint’s secret: the new secret is shown once, then deliveries carry both signatures', async () => {
+    const { merchant, apiKey, user } = await merchantWithUser();
+    const url = `${receiver.url}/rotate`;
+    const endpoint = await createEndpoint(apiKey.secret, { url, events: ['payment.created'] });
+
+    const { context, page, pageErrors } = await openConsole(browser);
+    await signIn(page, user.email, user.password);
+    await openDeveloper(page, 'webhooks');
+    const row = page.locator(`[data-testid="endpoint-row"][data-endpoint-id="${endpoint.id}"]`);
+    await row.waitFor();
+    await row.getByTestId('endpoint-rotate').click();
+    await page.getByTestId('confirm-dialog').filter({ hasText: '24 hours' }).waitFor();
+    await page.getByTestId('confirm-accept').click();
+
+    const panel = page.getByTestId('one-time-secret');
+    await panel.waitFor();
+    const newSecret = await panel.getByTestId('one-time-secret-value').inputValue();
+    expect(newSecret).toMatch(/^whsec_/);
+    expect(newSecret).not.toBe(endpoint.secret);
+    expect(await panel.getByTestId('one-time-secret-warning').textContent()).toContain('24 hours');
+    await row.getByTestId('endpoint-status').filter({ hasText: 'old secret signs until' }).waitFor();
+    await snap(page, 'd10-endpoint-secret-rotated');
+
+    // Shown once: gone when dismissed, and nowhere after a reload.
+    await panel.getByTestId('one-time-secret-dismiss').click();
+    await panel.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByTestId('developer-tab-webhooks').click();
+    await row.waitFor();
+    expect(await page.getByTestId('one-time-secret').count()).toBe(0);
+    expect(await page.content()).not.toContain(newSecret);
+
+    // The API reports the rotation: the old secret's end 24 h on, and an audit record naming the user.
+    const view = await apiGet<{ previousSecretExpiresAt: string | null }>(
+      `/webhook-endpoints/${endpoint.id}`,
+      apiKey.secret,
+    );
+    expect(JSON.stringify(view)).not.toContain(newSecret);
+    const expiresInMs = Date.parse(view.previousSecretExpiresAt ?? '') - Date.now();
+    expect(expiresInMs).toBeGreaterThan(23 * 3600_000);
+    expect(expiresInMs).toBeLessThanOrEqual(24 * 3600_000);
+    const audit = await apiGet<{ data: { action: string; actorEmail: string | null }[] }>(
+      `/admin/audit-logs?action=webhook_endpoint.rotate_secret&objectId=${endpoint.id}`,
+      token,
+    );
+    expect(audit.data).toEqual([expect.objectContaining({ actorEmail: user.email })]);
+    expect(JSON.stringify(audit)).not.toContain(newSecret);
+    expect(JSON.stringify(audit)).not.toContain(endpoint.secret);
+
+    // A delivery after the rotation is signed twice: once with the new secret, once with the old.
+    const payment = await createPayment(apiKey.secret, {
+      amount: 15000,
+      currency: 'INR',
+      method: 'upi',
+      description: `rotated ${merchant.id}`,
+    });
+    const ofPayment = (requests: Received[]) =>
+      requests.filter((r) => r.path === '/hooks/lsp/rotate' && r.body.includes(payment.id));
+    await receivedUntil(receiver.received, (requests) => ofPayment(requests).length >= 1);
+    const [delivered] = ofPayment(receiver.received);
+    const signatures = String(delivered.headers['webhook-signature']).split(' ');
+    expect(signatures).toHaveLength(2);
+    for (const signature of signatures) expect(signature).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    const byNew = signaturesVerifiedBy(newSecret, delivered);
+    const byOld = signaturesVerifiedBy(endpoint.secret, delivered);
+    expect(byNew).toHaveLength(1);
+    expect(byOld).toHaveLength(1);
+    expect(byNew[0]).not.toBe(byOld[0]);
 
     expect(pageErrors).toEqual([]);
     await context.close();

@@ -10,6 +10,7 @@ describe('developer tools (API.md §9)', () => {
   let merchantId: string;
   let key: string;
   let consoleToken: string;
+  let consoleEmail: string;
 
   beforeAll(async () => {
     api = await ApiHarness.start({ API_KEY_ROTATION_GRACE: '2s' });
@@ -19,6 +20,7 @@ describe('developer tools (API.md §9)', () => {
     merchantId = created.merchant.id;
     key = created.apiKey.secret;
     const user = await api.createUser(admin, ['merchant'], merchantId);
+    consoleEmail = user.email;
     consoleToken = (await api.login(user.email, user.password)).accessToken;
   });
 
@@ -93,6 +95,20 @@ describe('developer tools (API.md §9)', () => {
     });
     expect(revoked.body).toMatchObject({ id: fresh.id, status: 'revoked' });
     expect(await keyWorks(fresh.secret)).toBe(401);
+    // The revocation is audited: who did it, on which key, active before and revoked after — no secret.
+    const audit = await api.app
+      .get(Database)
+      .platform((em) =>
+        sql<{ action: string; object_type: string; actor_email: string | null; diff: unknown }>(
+          em,
+          `SELECT action, object_type, actor_email, diff FROM audit_logs WHERE object_id = $1 AND action = 'api_key.revoke'`,
+          [fresh.id],
+        ),
+      );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ object_type: 'api_key', actor_email: consoleEmail });
+    expect(audit[0].diff).toMatchObject({ before: { status: 'active' }, after: { status: 'revoked' } });
+    expect(JSON.stringify(audit)).not.toContain(fresh.secret);
     expectError(
       await api.request('POST', '/api/v1/merchant/credentials/key_01JDQ3ZK7Y0000000000000000/revoke', {
         token: consoleToken,

@@ -487,7 +487,28 @@ describe('webhook endpoints, events and replays (API.md §8)', () => {
       }
 
       // "Redeliver all failed since T" for the endpoint: nothing failed now, then the delivery once it has failed again.
+      // A delivery that failed before T (of another event, to the same endpoint) is left out every time.
       const since = new Date(Date.now() - 3600_000).toISOString();
+      const olderId = 'whd_01JDQ3ZK7Y0000000000000010';
+      await db.merchant(merchantId, (em) =>
+        sql(
+          em,
+          `INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, status, attempt_count,
+                                           schedule_step, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'payment.captured', 'failed', 8, 8, now() - interval '2 hours', now() - interval '2 hours')`,
+          [olderId, merchantId, eventIds[3], endpoint.id],
+        ),
+      );
+      const olderRow = async () =>
+        (
+          await db.platform((em) =>
+            sql<{ status: string; schedule_step: number }>(
+              em,
+              `SELECT status, schedule_step FROM webhook_deliveries WHERE id = $1`,
+              [olderId],
+            ),
+          )
+        )[0];
       expect(
         (
           await api.request('POST', `/api/v1/webhook-endpoints/${endpoint.id}/redeliver-failed`, {
@@ -507,6 +528,7 @@ describe('webhook endpoints, events and replays (API.md §8)', () => {
           })
         ).body,
       ).toEqual({ object: 'redelivery', redelivered: 1, skipped: 0 });
+      expect(await olderRow()).toEqual({ status: 'failed', schedule_step: 8 });
       expectError(
         await api.request('POST', `/api/v1/webhook-endpoints/${endpoint.id}/redeliver-failed`, {
           token: key,

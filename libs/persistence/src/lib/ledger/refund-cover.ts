@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { type UnpostedRefunds, assertRefundsCovered, journalReference } from '@lsp/domain';
+import { type UnpostedRefunds, assertRefundsCovered } from '@lsp/domain';
 import { sql } from '../sql';
 
 /**
@@ -47,11 +47,10 @@ export async function assertWalletCoversRefund(em: EntityManager, refund: Refund
   }>(
     em,
     `WITH unposted AS (
+       -- refunds_unposted_idx: marked when the reversal journal is posted (migration 1764300000000)
        SELECT r.payment_id, r.amount FROM refunds r
         WHERE r.merchant_id = $1 AND r.currency = $2
-          AND (r.status = 'pending'
-               OR (r.status = 'succeeded'
-                   AND NOT EXISTS (SELECT 1 FROM ledger_journals j WHERE j.reference = $5 || r.id)))
+          AND r.status IN ('pending', 'succeeded') AND r.ledger_posted_at IS NULL
        UNION ALL SELECT $3, $4::bigint
      ), per_payment AS (
        SELECT payment_id, sum(amount) AS unposted FROM unposted GROUP BY payment_id
@@ -67,7 +66,7 @@ export async function assertWalletCoversRefund(em: EntityManager, refund: Refund
                    coalesce(sum(j.gross_amount - j.commission_amount), 0) AS merchant_reversed
               FROM ledger_journals j WHERE j.payment_id = p.payment_id AND j.type = 'refund') t
       WHERE NOT EXISTS (SELECT 1 FROM ledger_pending_releases r WHERE r.payment_id = p.payment_id)`,
-    [refund.merchantId, refund.currency, refund.paymentId, refund.amount, journalReference.refund('')],
+    [refund.merchantId, refund.currency, refund.paymentId, refund.amount],
   );
   // Not released yet (or its capture not even posted): the refund will be taken from pending.
   if (!rows.some((r) => r.payment_id === refund.paymentId)) return;

@@ -232,6 +232,13 @@ export class PaymentsService {
         );
       case 'PaymentNotCapturedError':
         return ApiException.conflict('payment_not_captured', err.message ?? 'Only a captured payment can be refunded');
+      case 'RefundNotCoveredError':
+        return new ApiException(
+          'conflict',
+          'insufficient_funds',
+          err.message ?? "The merchant's wallet cannot cover this refund",
+          { param: 'amount' },
+        );
       default:
         return e;
     }

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { RefundView } from '@lsp/contracts';
 import { newId, paymentStatusAfterRefunds, resolveRefundAmount } from '@lsp/domain';
 import { type GatewayAdapter, adapterFor } from '@lsp/gateways';
-import { type Database, recordEvent } from '@lsp/persistence';
+import { type Database, assertWalletCoversRefund, recordEvent } from '@lsp/persistence';
 import { PaymentNotFoundError } from './errors';
 import type { GatewayDirectory, GatewayRecord } from './gateway-directory';
 import type { PaymentProcessor } from './payment-processor';
@@ -11,7 +11,9 @@ import { paymentsRepository as repo } from './payments.repository';
 
 /**
  * Refunds under the payment's row lock: the refundable remainder is computed and the refund reserved (inserted as
- * pending) in one transaction, so concurrent refunds can never add up to more than the capture.
+ * pending) in one transaction, so concurrent refunds can never add up to more than the capture. The same
+ * transaction refuses (`insufficient_funds`) a refund whose share the merchant's wallet could not pay back, before
+ * the gateway is asked: else the customer would be refunded and the ledger refuse the reversal for good.
  */
 export class RefundProcessor {
   constructor(
@@ -45,6 +47,7 @@ export class RefundProcessor {
         },
         input.amount,
       );
+      await assertWalletCoversRefund(em, { merchantId, paymentId, currency: payment.currency, amount });
       const refund = await repo.insertRefund(em, {
         id: newId('refund'),
         paymentId,

@@ -5,3 +5,4 @@ export * from './journal-builder';
 export * from './commission';
 export * from './refund-reversal';
 export * from './settlement-calendar';
+export * from './refund-cover';

@@ -4,3 +4,4 @@ export * from './ledger-postings';
 export * from './ledger-checks';
 export * from './wallet-thresholds';
 export * from './ledger-posting-batcher';
+export * from './refund-cover';

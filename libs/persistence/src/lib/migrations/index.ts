@@ -11,6 +11,7 @@ import { Settlements1764175000000 } from './1764175000000-settlements';
 import { RetentionWebhookDeliveries1764199000000 } from './1764199000000-retention-webhook-deliveries';
 import { LedgerPostingSpeed1764210000000 } from './1764210000000-ledger-posting-speed';
 import { SettlementItemChecks1764220000000 } from './1764220000000-settlement-item-checks';
+import { RefundLedgerPosted1764300000000 } from './1764300000000-refund-ledger-posted';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RetentionWebhookDeliveries1764199000000,
   LedgerPostingSpeed1764210000000,
   SettlementItemChecks1764220000000,
+  RefundLedgerPosted1764300000000,
 ];

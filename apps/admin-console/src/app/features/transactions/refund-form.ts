@@ -32,6 +32,8 @@ function refundErrorMessage(error: ApiError, refundable: string): string {
       return `That is more than is left to refund (${refundable}). Someone may have refunded this payment meanwhile; refresh and try a smaller amount.`;
     case 'payment_not_captured':
       return 'Only a captured payment can be refunded, and this one is not (or no longer) captured.';
+    case 'insufficient_funds':
+      return "The merchant's wallet does not hold enough to give back its share of this refund (its earnings on this payment were paid out). Nothing was refunded; try again once new payments have reached the wallet.";
     default:
       return error.message;
   }

@@ -402,6 +402,7 @@ describe('TransactionsPage', () => {
   it.each([
     ['refund_exceeds_captured', 'That is more than is left to refund (₹100.00)'],
     ['payment_not_captured', 'Only a captured payment can be refunded'],
+    ['insufficient_funds', "The merchant's wallet does not hold enough"],
   ])('explains a 409 %s readably', async (code, expected) => {
     await render(['admin']);
     backend.expectOne(`${ADMIN}?limit=20`).flush(list([payment('pay_1')]));

@@ -130,7 +130,7 @@ describe('settlement runs (real PostgreSQL)', () => {
 
   it("settles today's captures on a manual run with the default cut-off, not those captured after it", async () => {
     const merchant = await createLedgerMerchant(owner, 'T+1');
-    // Captured minutes ago: their T+1 cut-off is the next Indian midnight, yet an on-demand run settles them.
+    // Captured a minute ago: their T+1 cut-off is the next Indian midnight, yet an on-demand run settles them.
     const today = await seedCaptures(owner, db, merchant, [10_000, 4_000], { daysAgo: 0.001 });
     const matured = await seedCaptures(owner, db, merchant, [3_000]);
     const run = await requestRun(merchant);

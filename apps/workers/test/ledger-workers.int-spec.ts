@@ -2,7 +2,20 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { Database, postCapture, recordEvent, setWalletThreshold } from '@lsp/persistence';
+import { JournalBuilder } from '@lsp/domain';
+import {
+  Database,
+  type LedgerCheckResult,
+  dataSourceFor,
+  merchantAccount,
+  postCapture,
+  postJournal,
+  postRefund,
+  recordEvent,
+  runLedgerCheck,
+  setWalletThreshold,
+  sql,
+} from '@lsp/persistence';
 import { type JobName, addJob, eventJobId, jobId } from '@lsp/queues';
 import { eventually } from '@lsp/testing';
 import type { ReconciliationResult } from '../src/ledger/reconcile-ledger.processor';
@@ -157,6 +170,113 @@ describe('ledger workers', () => {
     await runJob('release-pending-funds');
     await runJob('monitor-wallet-balances');
     expect(await openAlerts(fingerprint)).toEqual([]);
+
+    // A refund taken from available money drops the wallet below again: a new crossing, a new alert.
+    const refund = await insertSucceededRefund(owner, payment, 10_000);
+    await db.platform((em) => postRefund(em, refund));
+    expect(await balance(merchant, 'merchant_available')).toBe(9_800);
+    await runJob('monitor-wallet-balances');
+    await runJob('monitor-wallet-balances');
+    const { rows } = await owner.query(
+      `SELECT id, status, occurrences FROM alerts WHERE fingerprint = $1 ORDER BY first_seen_at, id`,
+      [fingerprint],
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({ status: 'resolved', occurrences: 1 }),
+      expect.objectContaining({ status: 'open', occurrences: 1 }),
+    ]);
+    expect(rows[1].id).not.toBe(rows[0].id);
+  });
+
+  it('names a captured payment that has no capture journal once it is older than the grace window', async () => {
+    const fingerprint = 'reconciliation-break:payments-journaled';
+    const subjects = async (): Promise<string[]> =>
+      (await openAlerts(fingerprint)).flatMap((a) => (a.details['subjects'] as string[] | undefined) ?? []);
+    const merchant = await createLedgerMerchant(owner);
+    // More unjournaled captures than an alert names, as other suites leave in the shared database (an hour old).
+    const others: string[] = [];
+    for (let i = 0; i < 25; i++) others.push(await insertCapturedPayment(owner, merchant, 1_000 + i));
+    await owner.query(`UPDATE payments SET updated_at = now() - interval '1 hour' WHERE id = ANY($1)`, [others]);
+    const payment = await insertCapturedPayment(owner, merchant, 25_000);
+
+    // Just captured: its journal may still be on its way through the outbox, so it is not a break yet.
+    await runJob('reconcile-ledger');
+    expect(await subjects()).not.toContain(`payment:${payment}`);
+
+    await owner.query(`UPDATE payments SET updated_at = now() - interval '30 days' WHERE id = $1`, [payment]);
+    try {
+      const broken = await runJob<ReconciliationResult>('reconcile-ledger');
+      expect(broken.ok).toBe(false);
+      expect(broken.checks.find((c) => c.check === 'payments-journaled')).toMatchObject({ ok: false });
+      // The longest-standing break leads the alert, however many younger ones there are.
+      const [alert] = await openAlerts(fingerprint);
+      expect(alert.details['subjects']).toContain(`payment:${payment}`);
+      expect(alert.message).toContain(`captured payment ${payment} of 25000 INR has no capture journal`);
+    } finally {
+      // Journaled late, as a recovered posting consumer would: no longer a break, nor the fixtures.
+      for (const id of [payment, ...others]) await db.platform((em) => postCapture(em, id));
+    }
+    await runJob('reconcile-ledger');
+    expect(await subjects()).not.toContain(`payment:${payment}`);
+  });
+
+  it('names the account of a negative balance and the payment of a second capture journal', async () => {
+    const merchant = await createLedgerMerchant(owner);
+    const payment = await insertCapturedPayment(owner, merchant, 10_000);
+    await db.platform((em) => postCapture(em, payment));
+    const {
+      rows: [{ id: accountId }],
+    } = await owner.query(`SELECT id FROM ledger_accounts WHERE merchant_id = $1 AND kind = 'merchant_pending'`, [
+      merchant,
+    ]);
+    // Both breaks are made, checked and rolled back in one transaction of the database owner, who may lift the
+    // overdraft constraint (DDL is transactional): nothing of it is ever seen by the rest of the suite.
+    const ownerDb = new Database(dataSourceFor(config, 'owner', 1));
+    await ownerDb.dataSource.initialize();
+    const rollback = new Error('rollback');
+    let negative: LedgerCheckResult | undefined;
+    let duplicated: LedgerCheckResult | undefined;
+    try {
+      await expect(
+        ownerDb.platform(async (em) => {
+          // A second capture journal for the payment under another reference (the one-per-cause key bypassed).
+          const again = new JournalBuilder('capture', `capture:${payment}:again`, merchant)
+            .debit(merchantAccount('merchant_pending', merchant, 'INR'), 100)
+            .credit(merchantAccount('merchant_available', merchant, 'INR'), 100)
+            .build();
+          await postJournal(em, again, { paymentId: payment, grossAmount: 100 });
+          await sql(em, `ALTER TABLE ledger_accounts DROP CONSTRAINT ledger_accounts_no_overdraft`);
+          await sql(em, `UPDATE ledger_accounts SET balance = -100 WHERE id = $1`, [accountId]);
+          negative = await runLedgerCheck(em, 'no-negative-balance');
+          duplicated = await runLedgerCheck(em, 'one-journal-per-reference');
+          throw rollback;
+        }),
+      ).rejects.toBe(rollback);
+    } finally {
+      await ownerDb.dataSource.destroy();
+    }
+    expect(negative).toMatchObject({ ok: false });
+    expect(negative?.breaks).toContainEqual({
+      subject: `account:${accountId}`,
+      message: `merchant_pending INR of ${merchant} is negative: -100`,
+    });
+    expect(duplicated).toMatchObject({ ok: false });
+    expect(duplicated?.breaks).toContainEqual({
+      subject: `payment:${payment}`,
+      message: `2 capture journals for payment ${payment}`,
+    });
+
+    // Rolled back: the constraint is in force again and both checks pass for this merchant.
+    await expect(owner.query(`UPDATE ledger_accounts SET balance = -1 WHERE id = $1`, [accountId])).rejects.toThrow(
+      /ledger_accounts_no_overdraft/,
+    );
+    const after = await db.platform(async (em) => [
+      await runLedgerCheck(em, 'no-negative-balance'),
+      await runLedgerCheck(em, 'one-journal-per-reference'),
+    ]);
+    const named = after.flatMap((r) => r.breaks.map((b) => b.subject));
+    expect(named).not.toContain(`account:${accountId}`);
+    expect(named).not.toContain(`payment:${payment}`);
   });
 
   it('reconciles a clean ledger, then names the account and journal of a tampered entry', async () => {

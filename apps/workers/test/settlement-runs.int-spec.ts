@@ -15,6 +15,7 @@ import { createLedgerMerchant } from './factories/ledger.factory';
 import { refundNow, releaseMatured, seedCaptures } from './factories/settlement.factory';
 
 const HOUR_MS = 3_600_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LEASE_MS = 60_000;
 
 describe('settlement runs (real PostgreSQL)', () => {
@@ -82,10 +83,12 @@ describe('settlement runs (real PostgreSQL)', () => {
     await releaseMatured(db, merchant);
     // A refund taken from available money is a negative item of the next settlement.
     const refunded = await refundNow(owner, db, captures[1].paymentId, 3_000);
-    // Captured today: not matured, stays pending.
+    // Captured after the run's cut-off (while the run waits for a worker): not this run's, stays pending.
+    const cutoff = new Date();
+    await sleep(5);
     const [fresh] = await seedCaptures(owner, db, merchant, [7_000], { daysAgo: 0 });
 
-    await requestRun(merchant);
+    await requestRun(merchant, cutoff);
     const [run] = await runOpen();
 
     const expected = captures.reduce((sum, c) => sum + c.net, 0) - refunded;
@@ -118,11 +121,42 @@ describe('settlement runs (real PostgreSQL)', () => {
       },
     ]);
 
-    // Running again (a redelivered job, a second request) finds nothing left to settle.
-    await requestRun(merchant);
+    // Running again (a redelivered job, a second request with the same cut-off) finds nothing left to settle.
+    await requestRun(merchant, cutoff);
     const [again] = await runOpen();
     expect(again).toMatchObject({ status: 'completed', settlements_created: 0 });
     expect(await settlementsOf(merchant)).toHaveLength(1);
+  });
+
+  it("settles today's captures on a manual run with the default cut-off, not those captured after it", async () => {
+    const merchant = await createLedgerMerchant(owner, 'T+1');
+    // Captured a minute ago: their T+1 cut-off is the next Indian midnight, yet an on-demand run settles them.
+    const today = await seedCaptures(owner, db, merchant, [10_000, 4_000], { daysAgo: 0.001 });
+    const matured = await seedCaptures(owner, db, merchant, [3_000]);
+    const run = await requestRun(merchant);
+    await sleep(5);
+    const [late] = await seedCaptures(owner, db, merchant, [6_000], { daysAgo: 0 });
+
+    const [done] = await runOpen();
+
+    const expected = [...today, ...matured].reduce((s, c) => s + c.net, 0);
+    expect(done).toMatchObject({ id: run.id, status: 'completed', settlements_created: 1, items_settled: '3' });
+    expect((await settlementsOf(merchant)).map((s) => s.amount)).toEqual([expected]);
+    expect(await balances(merchant)).toEqual({
+      merchant_pending: late.net,
+      merchant_available: 0,
+      merchant_settled: expected,
+    });
+    // The late capture keeps its scheduled release; a second run with a later cut-off settles it, and only it.
+    const { rows: pending } = await owner.query(
+      `SELECT payment_id FROM ledger_pending_releases WHERE merchant_id = $1`,
+      [merchant],
+    );
+    expect(pending).toEqual([{ payment_id: late.paymentId }]);
+    await requestRun(merchant);
+    await runOpen();
+    expect((await settlementsOf(merchant)).map((s) => s.amount)).toEqual([expected, late.net]);
+    expect(await itemsOf(merchant)).toHaveLength(4);
   });
 
   it('settles each currency apart and never sums across currencies', async () => {
@@ -280,8 +314,11 @@ describe('settlement runs (real PostgreSQL)', () => {
     await seedCaptures(owner, db, manual, [9_000], { daysAgo: 4 });
     const daily = await createLedgerMerchant(owner, 'T+1');
     const [capture] = await seedCaptures(owner, db, daily, [9_000], { daysAgo: 4 });
+    // Captured today: the T+1 run leaves it pending for tomorrow's run (only a manual run settles it early).
+    const [today] = await seedCaptures(owner, db, daily, [5_000], { daysAgo: 0 });
     await runOpen();
     expect((await settlementsOf(daily)).map((s) => s.amount)).toEqual([capture.net]);
+    expect(await balances(daily)).toMatchObject({ merchant_pending: today.net, merchant_settled: capture.net });
     expect(await settlementsOf(manual)).toEqual([]);
   });
 });

@@ -20,8 +20,8 @@ export class SettlementsController {
   }
 
   /**
-   * Asks for a run: for `merchantId` (default every merchant), settle every matured amount captured up to
-   * `cutoff` (default now) that no settlement holds yet. Answers 202 with the run; audited as `settlement.run`.
+   * Asks for a run: for `merchantId` (default every merchant), settle every net amount captured up to `cutoff`
+   * (default now) that no settlement holds yet, whatever the merchant's schedule. Answers 202 with the run; audited as `settlement.run`.
    */
   @Post('run')
   @HttpCode(202)

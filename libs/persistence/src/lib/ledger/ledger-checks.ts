@@ -73,32 +73,34 @@ const CHECK_SQL: Record<LedgerCheckName, string> = {
       SELECT 'payment:' || payment_id, count(*) || ' release journals for payment ' || payment_id
         FROM ledger_journals WHERE type = 'release' GROUP BY payment_id HAVING count(*) > 1
     ) d ORDER BY subject LIMIT $1`,
-  // Payments against journals: every capture and succeeded refund is journaled, for its amount.
+  // Payments against journals: every capture and succeeded refund is journaled, for its amount. Oldest first
+  // (by when the payment or refund last changed): the longest-standing break leads the alert and stays named
+  // however many younger ones come and go.
   'payments-journaled': `
     SELECT subject, message FROM (
       SELECT 'payment:' || p.id AS subject, 'captured payment ' || p.id || ' of ' || p.amount || ' ' || p.currency
-               || ' has no capture journal' AS message
+               || ' has no capture journal' AS message, p.updated_at AS since
         FROM payments p
        WHERE p.status IN ('captured', 'partially_refunded', 'refunded') AND p.updated_at < now() - ${IN_FLIGHT_GRACE}
          AND NOT EXISTS (SELECT 1 FROM ledger_journals j WHERE j.payment_id = p.id AND j.type = 'capture')
       UNION ALL
       SELECT 'payment:' || p.id, 'capture journal ' || j.id || ' books ' || j.gross_amount || ' for payment ' || p.id
-               || ' of ' || p.amount || ' in status ' || p.status
+               || ' of ' || p.amount || ' in status ' || p.status, p.updated_at
         FROM ledger_journals j JOIN payments p ON p.id = j.payment_id
        WHERE j.type = 'capture'
          AND (j.gross_amount <> p.amount OR p.status NOT IN ('captured', 'partially_refunded', 'refunded'))
       UNION ALL
       SELECT 'refund:' || r.id, 'succeeded refund ' || r.id || ' of ' || r.amount || ' ' || r.currency
-               || ' has no refund journal'
+               || ' has no refund journal', r.updated_at
         FROM refunds r
        WHERE r.status = 'succeeded' AND r.updated_at < now() - ${IN_FLIGHT_GRACE}
          AND NOT EXISTS (SELECT 1 FROM ledger_journals j WHERE j.refund_id = r.id AND j.type = 'refund')
       UNION ALL
       SELECT 'refund:' || r.id, 'refund journal ' || j.id || ' books ' || j.gross_amount || ' for refund ' || r.id
-               || ' of ' || r.amount || ' in status ' || r.status
+               || ' of ' || r.amount || ' in status ' || r.status, r.updated_at
         FROM ledger_journals j JOIN refunds r ON r.id = j.refund_id
        WHERE j.type = 'refund' AND (j.gross_amount <> r.amount OR r.status <> 'succeeded')
-    ) d ORDER BY subject LIMIT $1`,
+    ) d ORDER BY since, subject LIMIT $1`,
   // Each journal's hash covers its content and the previous journal's hash: an edit, a removal or an insertion
   // out of order breaks it from that journal on.
   'hash-chain': `

@@ -108,7 +108,8 @@ function pairsOf(em: EntityManager, run: SettlementRunRow): Promise<{ merchant_i
 }
 
 /**
- * Works a claimed run to its end: matured captures are released (pending → available), then every merchant and
+ * Works a claimed run to its end: matured captures (a manual run: every capture up to its cut-off) are released
+ * (pending → available), then every merchant and
  * currency the run covers is settled in batches of at most `batchSize` items, each batch its own transaction
  * that also renews the lease and counts the run's progress. Killed at any point, the run is resumed by the next
  * claim after the lease lapses, and settles only what no committed batch did. Currencies are settled apart:
@@ -119,10 +120,18 @@ export async function executeRun(
   run: SettlementRunRow,
   options: { batchSize: number; leaseMs: number },
 ): Promise<SettlementRunRow> {
+  // A scheduled run settles what its T+N cut-off matured; a manual run settles everything captured up to its
+  // own cut-off (API.md §7), so it first releases those captures whatever their schedule's cut-off. Either way
+  // the settlement step below only takes amounts captured by `run.cutoff`.
+  const capturedBefore = run.trigger === 'manual' ? run.cutoff : null;
   try {
     for (;;) {
       const released = await db.platform(async (em) => {
-        const result = await releaseDue(em, new Date(), { limit: RELEASE_BATCH, merchantId: run.merchant_id });
+        const result = await releaseDue(em, new Date(), {
+          limit: RELEASE_BATCH,
+          merchantId: run.merchant_id,
+          capturedBefore,
+        });
         await renewLease(em, run.id, options.leaseMs);
         return result.released;
       });

@@ -51,7 +51,7 @@ export class RunSettlementForm {
     }
     const who = request.merchantId ? `merchant ${request.merchantId}` : 'every merchant';
     const when = request.cutoff ? new Date(request.cutoff).toLocaleString() : 'now';
-    return `Pay out to ${who} everything captured up to ${when} that has matured and is not settled yet. A settlement cannot be undone.`;
+    return `Pay out to ${who} everything captured up to ${when} that is not settled yet. A settlement cannot be undone.`;
   });
 
   private polling: Subscription | null = null;

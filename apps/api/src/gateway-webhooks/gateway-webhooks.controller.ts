@@ -10,6 +10,7 @@ import {
   RefundProcessor,
   paymentsRepository as repo,
 } from '@lsp/payments';
+import { isId } from '@lsp/domain';
 import { Database, sql } from '@lsp/persistence';
 import { Public } from '../auth/access.decorators';
 import { ApiException } from '../core/http/api.exception';
@@ -89,6 +90,18 @@ export class GatewayWebhooksController {
   }
 
   private async apply(em: EntityManager, gatewayId: string, event: GatewayWebhookEvent): Promise<string> {
+    // PhonePe v1 callbacks name only the merchant transaction id, which is ours: an attempt's id for a payment, a
+    // refund's id for a refund. Read as a payment, a refund callback would be lost as `unknown_attempt`.
+    if (event.kind === 'payment' && isId('refund', event.attemptId)) {
+      return this.apply(em, gatewayId, {
+        ...event,
+        kind: 'refund',
+        refundId: event.attemptId,
+        attemptId: undefined,
+        gatewayRefundReference: event.gatewayReference,
+        gatewayReference: undefined,
+      });
+    }
     if (event.kind === 'refund') {
       // Our refund id when the provider echoes it, else the provider's refund reference.
       const [refund] = await sql<{ id: string }>(

@@ -74,7 +74,10 @@ export class GatewayWebhooksController {
     const outcome = await this.db.platform(async (em) => {
       const first = await sql(
         em,
-        `INSERT INTO gateway_webhook_events (gateway_id, provider_event_id, payload) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING provider_event_id`,
+        // An `unconfirmed` row can only be a leftover of the time such events were recorded: it blocks nothing.
+        `INSERT INTO gateway_webhook_events (gateway_id, provider_event_id, payload) VALUES ($1, $2, $3)
+         ON CONFLICT (gateway_id, provider_event_id) DO UPDATE SET payload = EXCLUDED.payload, received_at = now(), outcome = NULL
+         WHERE gateway_webhook_events.outcome = 'unconfirmed' RETURNING provider_event_id`,
         [gateway.id, event.providerEventId, rawBody.length ? rawBody : '{}'],
       );
       if (!first.length) return 'duplicate';
@@ -143,10 +146,11 @@ export class GatewayWebhooksController {
 
   private async alreadyRecorded(gatewayId: string, providerEventId: string): Promise<boolean> {
     const rows = await this.db.platform((em) =>
-      sql(em, `SELECT 1 FROM gateway_webhook_events WHERE gateway_id = $1 AND provider_event_id = $2`, [
-        gatewayId,
-        providerEventId,
-      ]),
+      sql(
+        em,
+        `SELECT 1 FROM gateway_webhook_events WHERE gateway_id = $1 AND provider_event_id = $2 AND outcome IS DISTINCT FROM 'unconfirmed'`,
+        [gatewayId, providerEventId],
+      ),
     );
     return rows.length > 0;
   }

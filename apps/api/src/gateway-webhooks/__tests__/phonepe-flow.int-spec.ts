@@ -1,5 +1,6 @@
 import type { CreatedGateway, PaymentView, RefundView } from '@lsp/contracts';
-import { PhonePeSimulator, phonePeWebhookAuthorization } from '@lsp/gateways';
+import { PhonePeSimulator, parsePhonePeV2Webhook, phonePeWebhookAuthorization } from '@lsp/gateways';
+import { Database, sql } from '@lsp/persistence';
 import { eventually } from '@lsp/testing';
 import { ApiHarness } from '../../../test/api-harness';
 
@@ -12,6 +13,7 @@ describe('a payment through PhonePe v2 (simulator)', () => {
   let api: ApiHarness;
   let simulator: PhonePeSimulator;
   let key: string;
+  let gatewayId: string;
   const code = `phonepe-flow-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
@@ -35,6 +37,7 @@ describe('a payment through PhonePe v2 (simulator)', () => {
       },
     });
     expect(created.status).toBe(201);
+    gatewayId = created.body.id;
     key = (await api.createMerchant(admin, { rateLimitPerMinute: 10000 })).apiKey.secret;
   });
   afterAll(async () => {
@@ -96,6 +99,28 @@ describe('a payment through PhonePe v2 (simulator)', () => {
     expect((await payment(res.body.id)).status).toBe('pending');
 
     // The customer really pays: PhonePe's callback has the same (event, id, state), so the same event id.
+    await simulator.completePayment(attemptId, 'success');
+    expect(lastDelivery().status).toBe(200);
+    expect((await payment(res.body.id)).status).toBe('captured');
+  });
+
+  it('is not blocked by an unconfirmed dedupe row recorded before unconfirmed events stopped being recorded', async () => {
+    const res = await create(35_000);
+    const attemptId = res.body.attempts[0].id;
+    const claimed = JSON.stringify({
+      event: 'checkout.order.completed',
+      payload: { merchantOrderId: attemptId, state: 'COMPLETED', amount: 35_000 },
+    });
+    const { providerEventId } = parsePhonePeV2Webhook(claimed) as { providerEventId: string };
+    await api.app
+      .get(Database)
+      .platform((em) =>
+        sql(
+          em,
+          `INSERT INTO gateway_webhook_events (gateway_id, provider_event_id, payload, outcome) VALUES ($1, $2, $3, 'unconfirmed')`,
+          [gatewayId, providerEventId, claimed],
+        ),
+      );
     await simulator.completePayment(attemptId, 'success');
     expect(lastDelivery().status).toBe(200);
     expect((await payment(res.body.id)).status).toBe('captured');

@@ -25,7 +25,7 @@ import { resolveTimeRange } from '../core/http/time-range';
 import { APP_CONFIG } from '../core/infra/tokens';
 import type { CreateGatewayDto, UpdateGatewayDto } from './dto/gateway.dto';
 import { GatewayCacheInvalidation } from './gateway-cache-invalidation';
-import { validateCredentials } from './gateway-credentials';
+import { phonePeMode, validateCredentials, validateWebhookAuth } from './gateway-credentials';
 import { GatewayJobs } from './gateway-jobs';
 import { type GatewayLiveHealth, type GatewaySecrets, toGatewayView, toHealthEntry } from './gateway.views';
 import { type GatewayRow, GatewaysRepository } from './gateways.repository';
@@ -128,8 +128,9 @@ export class GatewaysService {
   }
 
   async create(input: CreateGatewayDto, actor: Actor): Promise<CreatedGateway> {
-    const credentials = validateCredentials(input.provider, input.credentials);
     const config = validateConfig(input.provider, input.config ?? {});
+    const credentials = validateCredentials(input.provider, input.credentials, config);
+    validateWebhookAuth(input.provider, config, credentials, input.webhookSecret);
     validateCurrencies(input.currencies);
     const webhookSecret = input.webhookSecret ?? randomBytes(32).toString('base64url');
     const view = await this.db.platform(async (em) => {
@@ -169,9 +170,22 @@ export class GatewaysService {
       const before = await this.repo.find(em, id, true);
       if (!before) throw ApiException.notFound('gateway', id);
       const secrets = this.open(before);
-      const credentials =
-        patch.credentials === undefined ? secrets.credentials : validateCredentials(before.provider, patch.credentials);
       const config = patch.config === undefined ? before.config : validateConfig(before.provider, patch.config);
+      const credentials =
+        patch.credentials === undefined
+          ? secrets.credentials
+          : validateCredentials(before.provider, patch.credentials, config);
+      if (patch.config !== undefined || patch.credentials !== undefined || patch.webhookSecret !== undefined) {
+        // A new mode must still fit the saved credentials, and the result must still receive webhooks.
+        if (patch.credentials === undefined) validateCredentials(before.provider, credentials, config);
+        validateWebhookAuth(
+          before.provider,
+          config,
+          credentials,
+          patch.webhookSecret ?? secrets.webhookSecret,
+          patch.webhookSecret !== undefined,
+        );
+      }
       const code = patch.code ?? before.code;
       if (code !== before.code && (await this.repo.codeTaken(em, code, id))) throw codeTaken(code);
       const after = await this.repo
@@ -334,6 +348,7 @@ function validateConfig(provider: GatewayProviderName, config: Record<string, un
     const [problem] = sandboxConfigProblems(config);
     if (problem) throw ApiException.invalid(problem.split(' ')[0], problem);
   }
+  if (provider === 'phonepe') phonePeMode(config);
   if (JSON.stringify(config).length > 10_000) throw ApiException.invalid('config', 'config is too large');
   return config;
 }

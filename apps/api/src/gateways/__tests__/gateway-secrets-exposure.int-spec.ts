@@ -84,6 +84,7 @@ describe('gateway credentials never leak after creation', () => {
         enabled: false,
         currencies: ['INR'],
         methods: ['upi'],
+        config: { mode: 'v1' },
         credentials: { merchantId: 'PPLEAKCHECK', saltKey: secrets.phonepeSalt, saltIndex: 1 },
       },
     });

@@ -10,7 +10,10 @@ import { ApiHarness, expectError } from '../../../test/api-harness';
 const OWNER_URL = process.env['TEST_DATABASE_OWNER_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RZP_SECRET = `rzpsecret${randomBytes(12).toString('hex')}`;
 const PHONEPE_SALT = `salt-${randomBytes(12).toString('hex')}`;
+const PHONEPE_HOOK_PASSWORD = `p1${randomBytes(6).toString('hex')}`;
 const GATEWAYS = '/api/v1/admin/gateways';
+const PHONEPE_V2 = { clientId: 'TESTCLIENT_1234', clientSecret: 'cs-1', clientVersion: '1' };
+const PHONEPE_HOOK = { webhookUsername: 'lsp_webhook_user', webhookPassword: PHONEPE_HOOK_PASSWORD };
 
 /**
  * Gateway management (API.md §6) on two API processes. The suite disables and deletes the seeded sandbox gateways,
@@ -137,6 +140,7 @@ describe('gateways admin API (API.md §6)', () => {
       token: admin,
       body: razorpay({
         provider: 'phonepe',
+        config: { mode: 'v1' },
         credentials: { merchantId: 'PGTESTPAYUAT', saltKey: PHONEPE_SALT, saltIndex: '1' },
         webhookSecret: 'given-webhook-secret-0001',
       }),
@@ -148,11 +152,24 @@ describe('gateways admin API (API.md §6)', () => {
       token: admin,
       body: razorpay({
         provider: 'phonepe',
-        credentials: { clientId: 'TESTCLIENT_1234', clientSecret: 'cs-1', clientVersion: 1 },
+        credentials: {
+          clientId: 'TESTCLIENT_1234',
+          clientSecret: 'cs-1',
+          clientVersion: 1,
+          webhookUsername: 'lsp_webhook_user',
+          webhookPassword: PHONEPE_HOOK_PASSWORD,
+        },
       }),
     });
     expect(v2.status).toBe(201);
-    expect(v2.body.credentials).toEqual({ clientId: '••••1234', clientSecret: '••••', clientVersion: '1' });
+    expect(v2.body.credentials).toEqual({
+      clientId: '••••1234',
+      clientSecret: '••••',
+      clientVersion: '1',
+      webhookUsername: '••••user',
+      webhookPassword: '••••',
+    });
+    expect(JSON.stringify(await list())).not.toContain(PHONEPE_HOOK_PASSWORD);
     expect(JSON.stringify(await list())).not.toContain(PHONEPE_SALT);
   });
 
@@ -174,13 +191,61 @@ describe('gateways admin API (API.md §6)', () => {
     ],
     [
       'PhonePe v1 without salt key',
-      { provider: 'phonepe', credentials: { merchantId: 'M1', saltIndex: '1' } },
+      { provider: 'phonepe', config: { mode: 'v1' }, credentials: { merchantId: 'M1', saltIndex: '1' } },
       400,
       'credentials.saltKey',
     ],
     [
+      'PhonePe v1 credentials without config.mode v1 (they would run as v2)',
+      { provider: 'phonepe', credentials: { merchantId: 'M1', saltKey: PHONEPE_SALT, saltIndex: '1' } },
+      400,
+      'config.mode',
+    ],
+    [
+      'PhonePe v2 credentials under config.mode v1',
+      { provider: 'phonepe', config: { mode: 'v1' }, credentials: { ...PHONEPE_V2, ...PHONEPE_HOOK } },
+      400,
+      'config.mode',
+    ],
+    [
+      'PhonePe unknown mode',
+      { provider: 'phonepe', config: { mode: 'v3' }, credentials: PHONEPE_V2 },
+      400,
+      'config.mode',
+    ],
+    [
+      'PhonePe v2 without webhook credentials (every webhook would get 401)',
+      { provider: 'phonepe', credentials: PHONEPE_V2 },
+      400,
+      'credentials.webhookUsername',
+    ],
+    [
+      'PhonePe v2 with a webhook secret that is not username:password',
+      { provider: 'phonepe', credentials: PHONEPE_V2, webhookSecret: 'abcdefghijklmnopqrstuvwxyz012345' },
+      400,
+      'webhookSecret',
+    ],
+    [
+      'PhonePe v2 webhook username too short',
+      { provider: 'phonepe', credentials: { ...PHONEPE_V2, ...PHONEPE_HOOK, webhookUsername: 'abc' } },
+      400,
+      'credentials.webhookUsername',
+    ],
+    [
+      'PhonePe v2 webhook password without digits',
+      { provider: 'phonepe', credentials: { ...PHONEPE_V2, ...PHONEPE_HOOK, webhookPassword: 'lettersonly' } },
+      400,
+      'credentials.webhookPassword',
+    ],
+    [
+      'PhonePe v2 webhook username without its password',
+      { provider: 'phonepe', credentials: { ...PHONEPE_V2, webhookUsername: 'lsp_webhook_user' } },
+      400,
+      'credentials.webhookPassword',
+    ],
+    [
       'PhonePe v2 bad version',
-      { provider: 'phonepe', credentials: { clientId: 'c', clientSecret: 's', clientVersion: 'x' } },
+      { provider: 'phonepe', credentials: { ...PHONEPE_V2, ...PHONEPE_HOOK, clientVersion: 'x' } },
       400,
       'credentials.clientVersion',
     ],
@@ -198,6 +263,30 @@ describe('gateways admin API (API.md §6)', () => {
     if (status === 409) expect(res.body.error.code).toBe('gateway_code_taken');
     expect(JSON.stringify(res.body)).not.toContain(RZP_SECRET);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a PhonePe update that would leave mode and credentials disagreeing or webhooks unverifiable', async () => {
+    const created = await a.request<CreatedGateway>('POST', GATEWAYS, {
+      token: admin,
+      body: razorpay({ provider: 'phonepe', credentials: { ...PHONEPE_V2, ...PHONEPE_HOOK } }),
+    });
+    expect(created.status).toBe(201);
+    const path = `${GATEWAYS}/${created.body.id}`;
+    const before = await snapshot();
+    for (const [body, param] of [
+      [{ config: { mode: 'v1' } }, 'config.mode'],
+      [{ credentials: PHONEPE_V2 }, 'credentials.webhookUsername'],
+      [{ credentials: { merchantId: 'M1', saltKey: PHONEPE_SALT, saltIndex: '1' } }, 'config.mode'],
+    ] as const) {
+      expectError(await a.request('PUT', path, { token: admin, body }), 400, 'invalid_request_error', param);
+    }
+    expect(await snapshot()).toEqual(before);
+    const moved = await a.request<GatewayView>('PUT', path, {
+      token: admin,
+      body: { config: { mode: 'v1' }, credentials: { merchantId: 'M1', saltKey: PHONEPE_SALT, saltIndex: '1' } },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.credentials).toEqual({ merchantId: '••••', saltKey: '••••', saltIndex: '1' });
   });
 
   it('lets sre read gateways and their health but change nothing (403)', async () => {

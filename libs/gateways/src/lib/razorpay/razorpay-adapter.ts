@@ -27,45 +27,18 @@ import {
   type RazorpayFailure,
   type RazorpayOperation,
 } from './razorpay-errors';
+import {
+  type RazorpayOrder,
+  type RazorpayPayment,
+  type RazorpayRefund,
+  razorpayPaymentClass,
+  razorpayPaymentError,
+  razorpayPaymentStatus,
+  razorpayRefundStatus,
+} from './razorpay-statuses';
 import { RAZORPAY_EVENT_ID_HEADER, RAZORPAY_IDEMPOTENCY_HEADER, verifyRazorpayWebhook } from './razorpay-signature';
 
 export const RAZORPAY_DEFAULT_BASE_URL = 'https://api.razorpay.com';
-
-interface RazorpayOrder {
-  id: string;
-  entity: 'order';
-  amount: number;
-  amount_paid?: number;
-  currency: string;
-  receipt: string | null;
-  status: string;
-  created_at?: number;
-}
-
-interface RazorpayPayment {
-  id: string;
-  entity: 'payment';
-  amount: number;
-  currency: string;
-  status: string;
-  order_id: string | null;
-  created_at?: number;
-  error_code?: string | null;
-  error_description?: string | null;
-  error_reason?: string | null;
-  notes?: unknown;
-}
-
-interface RazorpayRefund {
-  id: string;
-  entity: 'refund';
-  amount: number;
-  currency: string;
-  payment_id: string;
-  receipt?: string | null;
-  notes?: unknown;
-  status: string;
-}
 
 type Call<T> = { ok: true; value: T } | { ok: false; failure: RazorpayFailure };
 
@@ -122,7 +95,7 @@ export class RazorpayAdapter implements GatewayAdapter {
         if (order.value === null) return { status: 'not_found' };
         const payments = await listOrderPayments(ctx, signal, order.value.id);
         if (!payments.ok) return readFailure(payments.failure);
-        return paymentStatusOf(order.value, payments.value);
+        return razorpayPaymentStatus(order.value, payments.value);
       },
       {
         timeout: () => unknownFrom(razorpayTimeout()),
@@ -153,7 +126,7 @@ export class RazorpayAdapter implements GatewayAdapter {
           { [RAZORPAY_IDEMPOTENCY_HEADER]: req.refundId },
         );
         if (!refund.ok) return writeFailure(refund.failure);
-        return refundStatusOf(refund.value);
+        return razorpayRefundStatus(refund.value);
       },
       {
         timeout: () => unknownFrom(razorpayTimeout()),
@@ -177,7 +150,7 @@ export class RazorpayAdapter implements GatewayAdapter {
             isRefund,
           );
           if (!refund.ok) return readFailure(refund.failure);
-          return refundStatusOf(refund.value);
+          return razorpayRefundStatus(refund.value);
         }
         const payment = await capturedPayment(ctx, signal, query.gatewayReference);
         if (!payment.ok) return readFailure(payment.failure);
@@ -195,7 +168,7 @@ export class RazorpayAdapter implements GatewayAdapter {
         const ours = refunds.value.find(
           (r) => r.receipt === query.refundId || noteValue(r.notes, 'refundId') === query.refundId,
         );
-        return ours ? refundStatusOf(ours) : { status: 'not_found' };
+        return ours ? razorpayRefundStatus(ours) : { status: 'not_found' };
       },
       {
         timeout: () => unknownFrom(razorpayTimeout()),
@@ -274,7 +247,7 @@ export function parseRazorpayWebhook(req: WebhookRequest): ParseWebhookResult {
         amount: payment.amount,
         currency: payment.currency,
       };
-      return failed ? { ...result, ...paymentError(payment) } : result;
+      return failed ? { ...result, ...razorpayPaymentError(payment) } : result;
     }
     case 'order.paid':
       if (!order) return malformed;
@@ -432,56 +405,7 @@ async function capturedPayment(
 ): Promise<Call<RazorpayPayment | null>> {
   const payments = await listOrderPayments(ctx, signal, orderId);
   if (!payments.ok) return payments;
-  return { ok: true, value: payments.value.find((p) => p.status === 'captured' || p.status === 'refunded') ?? null };
-}
-
-/**
- * One captured payment settles the order (a paid order accepts no more payments). Otherwise a payment still in
- * flight (`created`/`authorized`, auto-captured soon) keeps it pending; only when every payment failed is the
- * attempt failed, with the latest failure's reason. No payment yet: the customer has not paid, `pending`.
- */
-function paymentStatusOf(order: RazorpayOrder, payments: RazorpayPayment[]): Omit<PaymentStatusResult, 'latencyMs'> {
-  const gatewayReference = order.id;
-  const captured = payments.find((p) => p.status === 'captured' || p.status === 'refunded');
-  if (captured) return { status: 'succeeded', gatewayReference, amount: captured.amount, currency: captured.currency };
-  if (order.status === 'paid')
-    return {
-      status: 'succeeded',
-      gatewayReference,
-      amount: order.amount_paid ?? order.amount,
-      currency: order.currency,
-    };
-  if (payments.length === 0 || payments.some((p) => p.status === 'created' || p.status === 'authorized')) {
-    return { status: 'pending', gatewayReference };
-  }
-  const latest = [...payments].sort((a, b) => (b.created_at ?? 0) - (a.created_at ?? 0))[0];
-  return { status: 'failed_permanent', gatewayReference, ...paymentError(latest) };
-}
-
-function paymentError(payment: RazorpayPayment): { errorCode: string; errorMessage: string } {
-  return {
-    errorCode: payment.error_reason ?? payment.error_code ?? 'payment_failed',
-    errorMessage: payment.error_description ?? 'The payment failed',
-  };
-}
-
-function refundStatusOf(refund: RazorpayRefund): {
-  status: 'pending' | 'succeeded' | 'failed_permanent';
-  gatewayRefundReference: string;
-  errorCode?: string;
-  errorMessage?: string;
-} {
-  const gatewayRefundReference = refund.id;
-  if (refund.status === 'processed') return { status: 'succeeded', gatewayRefundReference };
-  if (refund.status === 'failed') {
-    return {
-      status: 'failed_permanent',
-      gatewayRefundReference,
-      errorCode: 'refund_failed',
-      errorMessage: 'Razorpay failed the refund',
-    };
-  }
-  return { status: 'pending', gatewayRefundReference };
+  return { ok: true, value: payments.value.find((p) => razorpayPaymentClass(p.status) === 'captured') ?? null };
 }
 
 function writeFailure(failure: RazorpayFailure) {

@@ -56,6 +56,23 @@ const PHONEPE_V2_CREDENTIALS: readonly CredentialField[] = [
     pattern: POSITIVE_INTEGER,
     patternMessage: 'A positive whole number.',
   },
+  // v2 signs no webhook body: PhonePe sends SHA256(username:password) of the pair set in its dashboard.
+  {
+    key: 'webhookUsername',
+    label: 'Webhook username',
+    secret: false,
+    pattern: /^[A-Za-z0-9_]{5,20}$/,
+    patternMessage: '5 to 20 letters, digits or _.',
+    hint: 'As set for the webhook in PhonePe’s dashboard.',
+  },
+  {
+    key: 'webhookPassword',
+    label: 'Webhook password',
+    secret: true,
+    pattern: /^(?=.*[A-Za-z])(?=.*[0-9]).{8,20}$/,
+    patternMessage: '8 to 20 characters with both letters and digits.',
+    hint: 'As set for the webhook in PhonePe’s dashboard.',
+  },
 ];
 
 const PHONEPE_V1_CREDENTIALS: readonly CredentialField[] = [

@@ -317,6 +317,45 @@ describe('GatewaysPage', () => {
     expect(byTestId('gateway-form-error')).toBeNull();
   });
 
+  it('asks PhonePe v2 for the webhook username and password set in its dashboard, by PhonePe’s rules', async () => {
+    await renderWith(['admin'], []);
+    byTestId('gateway-create-open')?.click();
+    await settle();
+    type('gateway-provider', 'phonepe');
+    await settle();
+    type('gateway-code', 'phonepe-v2');
+    type('gateway-name', 'PhonePe');
+    type('gateway-credential-clientId', 'CLIENT_UAT');
+    type('gateway-credential-clientSecret', 'client-secret');
+    type('gateway-credential-clientVersion', '1');
+    type('gateway-credential-webhookUsername', 'abc');
+    type('gateway-credential-webhookPassword', 'lettersonly');
+    byTestId<HTMLButtonElement>('gateway-form-submit')?.click();
+    await settle();
+
+    backend.expectNone((r) => r.method === 'POST' && r.url === LIST);
+    expect(byTestId('gateway-error-credentials-webhookUsername')?.textContent).toContain('5 to 20');
+    expect(byTestId('gateway-error-credentials-webhookPassword')?.textContent).toContain('letters and digits');
+    expect(byTestId<HTMLInputElement>('gateway-credential-webhookPassword')?.type).toBe('password');
+
+    type('gateway-credential-webhookUsername', 'lsp_hook');
+    type('gateway-credential-webhookPassword', 'secret123pass');
+    byTestId<HTMLButtonElement>('gateway-form-submit')?.click();
+    await settle();
+    const create = backend.expectOne((r) => r.method === 'POST' && r.url === LIST);
+    expect(create.request.body).toMatchObject({
+      provider: 'phonepe',
+      config: { mode: 'v2' },
+      credentials: {
+        clientId: 'CLIENT_UAT',
+        clientSecret: 'client-secret',
+        clientVersion: '1',
+        webhookUsername: 'lsp_hook',
+        webhookPassword: 'secret123pass',
+      },
+    });
+  });
+
   it('shows an API error on the field it names, and a general one above the form', async () => {
     await renderWith(['admin'], [primary()]);
     byTestId('gateway-create-open')?.click();

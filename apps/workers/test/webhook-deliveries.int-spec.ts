@@ -9,6 +9,7 @@ import { createMerchant, outboxEvent } from './factories/outbox-event.factory';
 import { createEndpoint } from './factories/webhook-endpoint.factory';
 import { DeclaredQueues } from '../src/core/declared-queues';
 import { bootWorkers, clearPrefix, testConfig } from './helpers';
+import { webhookFanOutDone } from './webhook-fan-out';
 import { WebhookReceiver } from './webhook-receiver';
 
 interface AttemptRow {
@@ -419,12 +420,7 @@ describe('webhook deliveries (outbox → events → webhooks queue → a local r
       recordEvent(em, outboxEvent({ merchantId, type: 'payment.cancelled' })),
     );
     // The event is through the fan-out (which would enqueue a first attempt still pending) before the row exists.
-    const events = app.get(DeclaredQueues).get('events');
-    await eventually(async () => {
-      const { rows } = await owner.query(`SELECT published_at FROM outbox_events WHERE id = $1`, [eventId]);
-      const counts = await events.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      return rows[0].published_at && Object.values(counts).every((n) => n === 0) ? true : undefined;
-    });
+    await webhookFanOutDone(app, owner, { id: eventId, type: 'payment.cancelled' });
     // As a crash left it: attempt 1 due two minutes ago, a dead worker's lease lapsed a minute ago, no job queued.
     await owner.query(
       `INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, next_attempt_at, lease_until)

@@ -3,12 +3,14 @@ import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { Database, recordEvent } from '@lsp/persistence';
 import { eventually } from '@lsp/testing';
-import type { DeliverWebhookPayload } from '@lsp/queues';
+import { type DeliverWebhookPayload, deliverWebhookJobId } from '@lsp/queues';
+import { DeclaredQueues } from '../src/core/declared-queues';
 import { DeliverWebhookProcessor, type DeliverOutcome } from '../src/webhooks/deliver-webhook.processor';
 import { EndpointSlots } from '../src/webhooks/endpoint-slots';
 import { createMerchant, outboxEvent } from './factories/outbox-event.factory';
 import { createEndpoint } from './factories/webhook-endpoint.factory';
 import { bootWorkers, clearPrefix, plainRedis, testConfig } from './helpers';
+import { webhookFanOutDone } from './webhook-fan-out';
 import { WebhookReceiver } from './webhook-receiver';
 
 /*
@@ -172,4 +174,46 @@ describe('webhook delivery fairness (per-endpoint and per-merchant in-flight cap
     );
     expect(rows[0].n).toBe(12);
   }, 90_000);
+
+  it('still runs a job without endpointId (an older producer): claims first, and a deferral learns the endpoint', async () => {
+    const merchantId = await createMerchant(owner, 'Old Job Shop');
+    // Not subscribed to the event's type: the fan-out makes no delivery (and no job) of its own.
+    const endpoint = await createEndpoint(db, config, merchantId, `${receiver.url}/old`, {
+      eventTypes: ['refund.failed'],
+    });
+    receiver.respond((_req, res) => res.end('ok'));
+    const eventId = await emit(merchantId, 'payment.cancelled');
+    await webhookFanOutDone(app, owner, { id: eventId, type: 'payment.cancelled' });
+    const deliveryId = 'whd_01JDQ3ZK7Y0000000000OLDJOB';
+    await owner.query(
+      `INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, next_attempt_at)
+       VALUES ($1, $2, $3, $4, 'payment.cancelled', now())`,
+      [deliveryId, merchantId, eventId, endpoint.id],
+    );
+    // Both of the endpoint's slots are held (deliveries in flight elsewhere).
+    const slots = new EndpointSlots(redis, config, { endpoint: 2, merchant: 3 }, 60_000);
+    await expect(
+      Promise.all([slots.acquire(endpoint.id, merchantId, 'x'), slots.acquire(endpoint.id, merchantId, 'y')]),
+    ).resolves.toEqual([true, true]);
+
+    const processor = app.get(DeliverWebhookProcessor);
+    const oldPayload = { merchantId, deliveryId, attempt: 1, deferrals: 0 };
+    await expect(processor.process(oldPayload, { id: 'old-job' } as never)).resolves.toEqual({ outcome: 'deferred' });
+    // The lease is given back and the attempt due later; the re-enqueued job names the endpoint.
+    const { rows } = await owner.query(
+      `SELECT lease_until, next_attempt_at > now() AS later, attempt_count FROM webhook_deliveries WHERE id = $1`,
+      [deliveryId],
+    );
+    expect(rows[0]).toEqual({ lease_until: null, later: true, attempt_count: 0 });
+    const next = await app
+      .get(DeclaredQueues)
+      .get('webhooks')
+      .getJob(deliverWebhookJobId(deliveryId, 1, 1));
+    expect(next?.data).toEqual({ ...oldPayload, deferrals: 1, endpointId: endpoint.id });
+
+    await slots.release(endpoint.id, merchantId, 'x');
+    await eventually(async () => ((await succeeded([endpoint.id])) === 1 ? true : undefined), 20_000, 100);
+    expect(receiver.forPath('/old')).toHaveLength(1);
+    await slots.release(endpoint.id, merchantId, 'y');
+  });
 });

@@ -550,7 +550,13 @@ describe('webhook endpoints, events and replays (API.md §8)', () => {
       const queue = new Queue('webhooks', { connection: bullConnection(api.config), prefix: bullPrefix(api.config) });
       try {
         const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
-        expect(jobs.map((j) => j.data)).toContainEqual({ merchantId, deliveryId, attempt: 2, deferrals: 0 });
+        expect(jobs.map((j) => j.data)).toContainEqual({
+          merchantId,
+          deliveryId,
+          attempt: 2,
+          deferrals: 0,
+          endpointId: endpoint.id,
+        });
       } finally {
         await queue.close();
       }

@@ -6,7 +6,15 @@ import { newId } from '@lsp/domain';
 import { Database, raiseAlert } from '@lsp/persistence';
 import { type AppConfig, type Logger, SecretBox } from '@lsp/platform';
 import { type DeliverWebhookPayload, addJob, deliverWebhookJobId } from '@lsp/queues';
-import { deferralDelayMs, retryDelayMs, sendWebhook, signedHeaders, webhookBody } from '@lsp/webhooks';
+import {
+  type ResolveHost,
+  deferralDelayMs,
+  resolveHost,
+  retryDelayMs,
+  sendWebhook,
+  signedHeaders,
+  webhookBody,
+} from '@lsp/webhooks';
 import { DeclaredQueues } from '../core/declared-queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { MicroBatcher } from '../core/micro-batcher';
@@ -61,6 +69,8 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
   private readonly records: MicroBatcher<AttemptRecord, RecordOutcome>;
   private readonly postponements: MicroBatcher<Postponement, void>;
   private readonly openedSecrets = new Map<string, string>();
+  /** The DNS a delivery's host name is resolved with (and its answer checked against the SSRF guard). */
+  resolveHost: ResolveHost = resolveHost;
 
   constructor(
     @Inject(Database) private readonly db: Database,
@@ -206,6 +216,7 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
         allowPrivate: this.config.webhookAllowPrivateTargets,
         requireHttps: this.config.nodeEnv === 'production',
       },
+      resolve: (host) => this.resolveHost(host),
     });
 
     const gone = result.status === 410;

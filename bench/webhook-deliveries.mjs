@@ -61,6 +61,8 @@ const env = {
   NODE_ENV: 'development',
   WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   WEBHOOK_ENDPOINT_CONCURRENCY: '50',
+  // one merchant owns every endpoint here: only the endpoints' cap is meant to apply
+  WEBHOOK_MERCHANT_CONCURRENCY: '10000',
   DATABASE_URL: dbUrl,
   REDIS_PREFIX: `lsp_bench_${suffix}`,
   JWT_SECRET: randomBytes(32).toString('base64url'),

@@ -9,6 +9,7 @@ import { createMerchant, outboxEvent } from './factories/outbox-event.factory';
 import { createEndpoint } from './factories/webhook-endpoint.factory';
 import { DeclaredQueues } from '../src/core/declared-queues';
 import { bootWorkers, clearPrefix, testConfig } from './helpers';
+import { webhookFanOutDone } from './webhook-fan-out';
 import { WebhookReceiver } from './webhook-receiver';
 
 interface AttemptRow {
@@ -270,6 +271,30 @@ describe('webhook deliveries (outbox → events → webhooks queue → a local r
     expect(second.at - first.at).toBeGreaterThanOrEqual(1900);
   });
 
+  it('honours Retry-After on 503 over a shorter schedule delay', async () => {
+    const endpoint = await createEndpoint(db, config, merchantId, `${receiver.url}/unavailable`);
+    receiver.respond((req, res) => {
+      if (req.path !== '/unavailable') return void res.end('ok');
+      if (receiver.forPath('/unavailable').length === 1) {
+        res.writeHead(503, { 'retry-after': '2' });
+        return void res.end('maintenance');
+      }
+      res.end('ok');
+    });
+    const eventId = await emit();
+    await eventually(
+      async () => ((await delivery(eventId, endpoint.id))?.status === 'succeeded' ? true : undefined),
+      10_000,
+    );
+    const [first, second] = receiver.forPath('/unavailable');
+    // The schedule's next step is 200 ms: only the receiver's Retry-After explains a 2 s wait.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(1900);
+    expect((await attemptsOf(eventId, endpoint.id)).map((a) => [a.response_status, a.error_class])).toEqual([
+      [503, 'http_error'],
+      [200, null],
+    ]);
+  });
+
   it('keeps at most WEBHOOK_ENDPOINT_CONCURRENCY deliveries in flight to one endpoint', async () => {
     const endpoint = await createEndpoint(db, config, merchantId, `${receiver.url}/slow`, {
       eventTypes: ['refund.succeeded'],
@@ -382,6 +407,44 @@ describe('webhook deliveries (outbox → events → webhooks queue → a local r
     );
     expect(result).toEqual({ outcome: 'succeeded', status: 200, nextAttempt: null });
     expect(await attemptsOf(eventId, endpoint.id)).toHaveLength(1);
+    expect(await delivery(eventId, endpoint.id)).toEqual({ status: 'succeeded', attempt_count: 1 });
+  });
+
+  it('sweeps an overdue delivery whose lease lapsed and whose job is gone: delivered once, with one attempt', async () => {
+    // Not subscribed to the event's type: the fan-out makes no delivery (and no job) of its own.
+    const endpoint = await createEndpoint(db, config, merchantId, `${receiver.url}/lost`, {
+      eventTypes: ['refund.failed'],
+    });
+    receiver.respond((_req, res) => res.end('ok'));
+    const eventId = await db.merchant(merchantId, (em) =>
+      recordEvent(em, outboxEvent({ merchantId, type: 'payment.cancelled' })),
+    );
+    // The event is through the fan-out (which would enqueue a first attempt still pending) before the row exists.
+    await webhookFanOutDone(app, owner, { id: eventId, type: 'payment.cancelled' });
+    // As a crash left it: attempt 1 due two minutes ago, a dead worker's lease lapsed a minute ago, no job queued.
+    await owner.query(
+      `INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, next_attempt_at, lease_until)
+       VALUES ('whd_01JDQ3ZK7Y000000000000LOST', $1, $2, $3, 'payment.cancelled',
+               now() - interval '2 minutes', now() - interval '1 minute')`,
+      [merchantId, eventId, endpoint.id],
+    );
+    const { SweepWebhookDeliveriesProcessor } = await import('../src/webhooks/sweep-webhook-deliveries.processor');
+    const sweep = app.get(SweepWebhookDeliveriesProcessor);
+    // Two sweeps before the job runs (a scheduled one and a manual one, say): the second job finds the attempt
+    // leased or made, and makes no second request.
+    const first = await sweep.process({ trigger: 'manual' });
+    await sweep.process({ trigger: 'manual' });
+    expect(first.requeued).toBeGreaterThanOrEqual(1);
+
+    await eventually(async () => ((await delivery(eventId, endpoint.id))?.status === 'succeeded' ? true : undefined));
+    // Another sweep finds nothing of it to do; give any stray job time to run.
+    await sweep.process({ trigger: 'manual' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.forPath('/lost')).toHaveLength(1);
+    expect(receiver.forPath('/lost')[0].headers['webhook-id']).toBe(eventId);
+    expect((await attemptsOf(eventId, endpoint.id)).map((a) => [a.attempt_number, a.outcome])).toEqual([
+      [1, 'succeeded'],
+    ]);
     expect(await delivery(eventId, endpoint.id)).toEqual({ status: 'succeeded', attempt_count: 1 });
   });
 });

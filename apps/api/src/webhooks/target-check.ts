@@ -1,7 +1,7 @@
-import { lookup } from 'node:dns/promises';
+import { Injectable } from '@nestjs/common';
 import { isIP } from 'node:net';
 import type { AppConfig } from '@lsp/platform';
-import { type TargetPolicy, resolvedAddressProblem, urlProblem } from '@lsp/webhooks';
+import { type ResolveHost, type TargetPolicy, resolveHost, resolvedAddressProblem, urlProblem } from '@lsp/webhooks';
 import { ApiException } from '../core/http/api.exception';
 
 const RESOLVE_TIMEOUT_MS = 3000;
@@ -11,10 +11,23 @@ export function targetPolicy(config: AppConfig): TargetPolicy {
 }
 
 /**
+ * The DNS the API consults for webhook targets (registration check and the test delivery): the system resolver.
+ * A provider of its own so a test can make a public-looking name resolve to a private address.
+ */
+@Injectable()
+export class WebhookHostResolver {
+  resolve: ResolveHost = resolveHost;
+}
+
+/**
  * Registration-time SSRF check (the workers check again on the address each delivery connects to): the URL's
  * form, then — unless private targets are allowed — every address its host resolves to. 400 naming `url`.
  */
-export async function assertWebhookTarget(url: string, policy: TargetPolicy): Promise<void> {
+export async function assertWebhookTarget(
+  url: string,
+  policy: TargetPolicy,
+  resolve: ResolveHost = resolveHost,
+): Promise<void> {
   const problem = urlProblem(url, policy);
   if (problem) throw ApiException.invalid('url', problem.message, problem.code);
   if (policy.allowPrivate) return;
@@ -23,7 +36,7 @@ export async function assertWebhookTarget(url: string, policy: TargetPolicy): Pr
   let addresses: string[];
   try {
     const resolved = await Promise.race([
-      lookup(host, { all: true }),
+      resolve(host),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), RESOLVE_TIMEOUT_MS).unref()),
     ]);
     addresses = resolved.map((a) => a.address);

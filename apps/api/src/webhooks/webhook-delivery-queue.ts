@@ -15,7 +15,10 @@ export class WebhookDeliveryQueue {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async attemptNow(merchantId: string, deliveries: { id: string; attempt_count: number }[]): Promise<void> {
+  async attemptNow(
+    merchantId: string,
+    deliveries: { id: string; endpoint_id: string; attempt_count: number }[],
+  ): Promise<void> {
     if (deliveries.length === 0) return;
     // A unique id per replay: the attempt's earlier job (a deferral, a far-off retry) may still hold the plain id;
     // whichever runs first takes the attempt's lease, the other finds it made.
@@ -25,7 +28,14 @@ export class WebhookDeliveryQueue {
       'webhooks',
       deliveries.map((d) => ({
         job: 'deliver-webhook' as const,
-        payload: { merchantId, deliveryId: d.id, attempt: d.attempt_count + 1, deferrals: 0 },
+        // The endpoint lets the worker wait for its slot before taking the attempt's lease.
+        payload: {
+          merchantId,
+          deliveryId: d.id,
+          attempt: d.attempt_count + 1,
+          deferrals: 0,
+          endpointId: d.endpoint_id,
+        },
         options: { jobId: deliverWebhookJobId(d.id, d.attempt_count + 1, stamp) },
       })),
     ).catch((err: unknown) => {

@@ -56,6 +56,7 @@ export interface AttemptRow {
 
 export interface RestartedDelivery {
   id: string;
+  endpoint_id: string;
   attempt_count: number;
 }
 
@@ -261,7 +262,7 @@ export class WebhooksRepository {
               status = 'pending', next_attempt_at = now(), updated_at = now()
          FROM webhook_endpoints e
         WHERE e.id = d.endpoint_id AND e.status = 'enabled' AND ${filter}
-        RETURNING d.id, d.attempt_count`,
+        RETURNING d.id, d.endpoint_id, d.attempt_count`,
       params,
     );
     const [skipped] = await sql<{ n: number }>(

@@ -24,7 +24,7 @@ import type {
   ListWebhookEndpointsQueryDto,
   UpdateWebhookEndpointDto,
 } from './dto/webhooks.dto';
-import { assertWebhookTarget, targetPolicy } from './target-check';
+import { WebhookHostResolver, assertWebhookTarget, targetPolicy } from './target-check';
 import { WebhookDeliveryQueue } from './webhook-delivery-queue';
 import { toDeliveryView, toEndpointView, toEventView } from './webhook.views';
 import { type EndpointRow, WebhooksRepository } from './webhooks.repository';
@@ -48,6 +48,7 @@ export class WebhooksService {
     private readonly audit: AuditService,
     private readonly deliveries: WebhookDeliveryQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dns: WebhookHostResolver,
   ) {
     this.box = new SecretBox(config.encryptionKeys);
   }
@@ -55,7 +56,7 @@ export class WebhooksService {
   // ---- endpoints -------------------------------------------------------------------------------------------
 
   async create(merchantId: string, input: CreateWebhookEndpointDto, actor: Actor): Promise<WebhookEndpointWithSecret> {
-    await assertWebhookTarget(input.url, targetPolicy(this.config));
+    await assertWebhookTarget(input.url, targetPolicy(this.config), (host) => this.dns.resolve(host));
     const secret = generateWebhookSecret();
     const view = await this.db.merchant(merchantId, async (em) => {
       // The merchant row lock serialises concurrent creates, so the limit holds.
@@ -108,7 +109,9 @@ export class WebhooksService {
     patch: UpdateWebhookEndpointDto,
     actor: Actor,
   ): Promise<WebhookEndpointView> {
-    if (patch.url !== undefined) await assertWebhookTarget(patch.url, targetPolicy(this.config));
+    if (patch.url !== undefined) {
+      await assertWebhookTarget(patch.url, targetPolicy(this.config), (host) => this.dns.resolve(host));
+    }
     return this.mutate(merchantId, id, actor, 'webhook_endpoint.update', async (em, before) => {
       const after = await this.repo.updateEndpoint(em, id, {
         url: patch.url,
@@ -288,6 +291,7 @@ export class WebhooksService {
       body,
       timeoutMs: this.config.webhookTimeoutMs,
       policy: targetPolicy(this.config),
+      resolve: (host) => this.dns.resolve(host),
     });
     return {
       object: 'webhook_test',

@@ -33,7 +33,7 @@ export class CreateWebhookDeliveriesHandler implements EventHandler {
       'webhooks',
       deliveries.map((d) => ({
         job: 'deliver-webhook' as const,
-        payload: { merchantId, deliveryId: d.id, attempt: 1, deferrals: 0 },
+        payload: { merchantId, deliveryId: d.id, attempt: 1, deferrals: 0, endpointId: d.endpoint_id },
         options: { jobId: deliverWebhookJobId(d.id, 1) },
       })),
     );

@@ -6,7 +6,15 @@ import { newId } from '@lsp/domain';
 import { Database, raiseAlert } from '@lsp/persistence';
 import { type AppConfig, type Logger, SecretBox } from '@lsp/platform';
 import { type DeliverWebhookPayload, addJob, deliverWebhookJobId } from '@lsp/queues';
-import { retryDelayMs, sendWebhook, signedHeaders, webhookBody } from '@lsp/webhooks';
+import {
+  type ResolveHost,
+  deferralDelayMs,
+  resolveHost,
+  retryDelayMs,
+  sendWebhook,
+  signedHeaders,
+  webhookBody,
+} from '@lsp/webhooks';
 import { DeclaredQueues } from '../core/declared-queues';
 import { ProcessesJob, type JobProcessor } from '../core/job-processor';
 import { MicroBatcher } from '../core/micro-batcher';
@@ -16,10 +24,12 @@ import {
   type AttemptClaim,
   type AttemptRecord,
   type ClaimedDelivery,
+  type Postponement,
   type RecordOutcome,
   abandonDelivery,
   claimAttempts,
   isRetryableTransactionError,
+  postponeAttempts,
   recordAttempts,
   releaseAttempt,
 } from './webhook-deliveries.repository';
@@ -30,8 +40,6 @@ export type DeliverOutcome =
   | { outcome: 'abandoned' }
   | { outcome: 'succeeded' | 'failed'; status: number | null; nextAttempt: number | null };
 
-/** How long a deferred attempt (endpoint at its concurrency cap) waits before trying for a slot again. */
-const DEFER_MS = 250;
 /** Claims or records of concurrent jobs sent to PostgreSQL in one statement (the queue's concurrency bounds it). */
 const MAX_BATCH = 200;
 /** Tries of a batch transaction that PostgreSQL rolled back as a deadlock or serialization failure. */
@@ -40,10 +48,13 @@ const TRANSACTION_TRIES = 3;
 const MAX_OPENED_SECRETS = 10_000;
 
 /**
- * One attempt of one delivery: lease it in PostgreSQL, take a slot of its endpoint, POST the signed event, then
- * record the attempt, move the delivery on and enqueue the next attempt — all keyed by the attempt number, so a
- * duplicate job or a job re-run after a crash makes no second record. Delivery is at least once: a worker killed
- * after the POST but before the record makes the receiver see the same `webhook-id` again.
+ * One attempt of one delivery: take a slot of its endpoint and merchant, lease it in PostgreSQL, POST the signed
+ * event, then record the attempt, move the delivery on and enqueue the next attempt — all keyed by the attempt
+ * number, so a duplicate job or a job re-run after a crash makes no second record. Delivery is at least once: a
+ * worker killed after the POST but before the record makes the receiver see the same `webhook-id` again.
+ *
+ * The slot comes first (the job names its endpoint), so an attempt waiting behind a slow endpoint costs a Redis
+ * call and a re-enqueue with a growing delay (`deferralDelayMs`), not a lease taken and given back every 250 ms.
  *
  * The round trips are what a delivery costs, so the process's concurrent jobs share them: their leases are taken
  * in one statement, their slots in one Redis call, their attempts recorded in one transaction (MicroBatcher).
@@ -56,7 +67,10 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
   private readonly leaseMs: number;
   private readonly claims: MicroBatcher<AttemptClaim, ClaimedDelivery | undefined>;
   private readonly records: MicroBatcher<AttemptRecord, RecordOutcome>;
+  private readonly postponements: MicroBatcher<Postponement, void>;
   private readonly openedSecrets = new Map<string, string>();
+  /** The DNS a delivery's host name is resolved with (and its answer checked against the SSRF guard). */
+  resolveHost: ResolveHost = resolveHost;
 
   constructor(
     @Inject(Database) private readonly db: Database,
@@ -68,13 +82,22 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
     this.box = new SecretBox(config.encryptionKeys);
     // A lease outlives the longest possible attempt; after that a stalled job's attempt may be made again.
     this.leaseMs = config.webhookTimeoutMs + 15_000;
-    this.slots = new EndpointSlots(redis, config, config.webhookEndpointConcurrency, this.leaseMs);
+    this.slots = new EndpointSlots(
+      redis,
+      config,
+      { endpoint: config.webhookEndpointConcurrency, merchant: config.webhookMerchantConcurrency },
+      this.leaseMs,
+    );
     // Platform scope, as the sweep: each claim and record names its merchant and matches it in SQL.
     this.claims = new MicroBatcher(
       (claims) => this.inTransaction((em) => claimAttempts(em, claims, this.leaseMs)),
       MAX_BATCH,
     );
     this.records = new MicroBatcher((records) => this.inTransaction((em) => this.record(em, records)), MAX_BATCH);
+    this.postponements = new MicroBatcher(
+      (postponements) => this.inTransaction((em) => postponeAttempts(em, postponements)),
+      MAX_BATCH,
+    );
   }
 
   private async inTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -118,32 +141,57 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
 
   async process(payload: DeliverWebhookPayload, job: Job): Promise<DeliverOutcome> {
     const { merchantId, deliveryId, attempt } = payload;
-    const delivery = await this.claims.submit({ deliveryId, merchantId, attempt });
-    if (!delivery) return { outcome: 'skipped' };
-
-    if (delivery.endpoint_status !== 'enabled') {
-      await this.db.merchant(merchantId, (em) => abandonDelivery(em, deliveryId));
-      return { outcome: 'abandoned' };
-    }
-
     const holder = `${job.id ?? deliveryId}:${attempt}`;
-    if (!(await this.slots.acquire(delivery.endpoint_id, holder))) {
-      const at = new Date(Date.now() + DEFER_MS);
-      await this.db.merchant(merchantId, (em) => releaseAttempt(em, deliveryId, at));
-      await addJob(
-        this.queues.get('webhooks'),
-        'webhooks',
-        'deliver-webhook',
-        { ...payload, deferrals: payload.deferrals + 1 },
-        { jobId: deliverWebhookJobId(deliveryId, attempt, payload.deferrals + 1), delay: DEFER_MS },
-      );
-      return { outcome: 'deferred' };
+    // The endpoint whose slot (and its merchant's) this job holds.
+    let held: string | undefined;
+    if (payload.endpointId) {
+      if (!(await this.slots.acquire(payload.endpointId, merchantId, holder))) return this.defer(payload, false);
+      held = payload.endpointId;
     }
     try {
+      const delivery = await this.claims.submit({ deliveryId, merchantId, attempt });
+      if (!delivery) return { outcome: 'skipped' };
+
+      if (delivery.endpoint_status !== 'enabled') {
+        await this.db.merchant(merchantId, (em) => abandonDelivery(em, deliveryId));
+        return { outcome: 'abandoned' };
+      }
+
+      // A job that did not name the delivery's endpoint (an older producer's) takes its slot now, holding the lease.
+      if (held !== delivery.endpoint_id) {
+        if (held) await this.slots.release(held, merchantId, holder);
+        held = undefined;
+        if (!(await this.slots.acquire(delivery.endpoint_id, merchantId, holder))) {
+          return this.defer({ ...payload, endpointId: delivery.endpoint_id }, true);
+        }
+        held = delivery.endpoint_id;
+      }
       return await this.attempt(delivery, attempt);
     } finally {
-      await this.slots.release(delivery.endpoint_id, holder).catch(() => undefined);
+      if (held) await this.slots.release(held, merchantId, holder).catch(() => undefined);
     }
+  }
+
+  /**
+   * Tries the attempt again later, its endpoint or merchant having no free slot: a deferral, not an attempt (it
+   * spends nothing of the retry schedule). The due time in PostgreSQL moves with it, so the sweep leaves it alone;
+   * `leased` says whether this job holds the attempt's lease, to be given back.
+   */
+  private async defer(payload: DeliverWebhookPayload, leased: boolean): Promise<DeliverOutcome> {
+    const { merchantId, deliveryId, attempt } = payload;
+    const deferrals = payload.deferrals + 1;
+    const delay = deferralDelayMs(payload.deferrals);
+    const at = new Date(Date.now() + delay);
+    if (leased) await this.db.merchant(merchantId, (em) => releaseAttempt(em, deliveryId, at));
+    else await this.postponements.submit({ deliveryId, merchantId, attempt, at });
+    await addJob(
+      this.queues.get('webhooks'),
+      'webhooks',
+      'deliver-webhook',
+      { ...payload, deferrals },
+      { jobId: deliverWebhookJobId(deliveryId, attempt, deferrals), delay },
+    );
+    return { outcome: 'deferred' };
   }
 
   private async attempt(delivery: ClaimedDelivery, attempt: number): Promise<DeliverOutcome> {
@@ -168,6 +216,7 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
         allowPrivate: this.config.webhookAllowPrivateTargets,
         requireHttps: this.config.nodeEnv === 'production',
       },
+      resolve: (host) => this.resolveHost(host),
     });
 
     const gone = result.status === 410;
@@ -204,7 +253,13 @@ export class DeliverWebhookProcessor implements JobProcessor<'webhooks', 'delive
         this.queues.get('webhooks'),
         'webhooks',
         'deliver-webhook',
-        { merchantId: delivery.merchant_id, deliveryId: delivery.id, attempt: attempt + 1, deferrals: 0 },
+        {
+          merchantId: delivery.merchant_id,
+          deliveryId: delivery.id,
+          attempt: attempt + 1,
+          deferrals: 0,
+          endpointId: delivery.endpoint_id,
+        },
         {
           jobId: deliverWebhookJobId(delivery.id, attempt + 1),
           delay: Math.max(0, nextAttemptAt.getTime() - Date.now()),

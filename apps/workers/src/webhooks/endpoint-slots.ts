@@ -2,15 +2,22 @@ import type { Redis } from 'ioredis';
 import { type AppConfig, redisKey } from '@lsp/platform';
 import { MicroBatcher } from '../core/micro-batcher';
 
-// One take per key, in order (KEYS[i] for holder ARGV[4 + i]), so two takes of one endpoint in a batch both count
-// against its cap. Members expire by score, so a slot held by a worker that died mid-delivery frees itself.
+// One take per (endpoint, merchant) key pair, in order (KEYS[2i-1] the endpoint's set, KEYS[2i] its merchant's,
+// for holder ARGV[5 + i]), so two takes of one endpoint or merchant in a batch both count against its cap. A slot
+// is taken only when both sets have room, and then in both. Members expire by score, so a slot held by a worker
+// that died mid-delivery frees itself.
 const ACQUIRE = `
 local taken = {}
-for i, key in ipairs(KEYS) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[1])
-  if redis.call('ZCARD', key) < tonumber(ARGV[3]) then
-    redis.call('ZADD', key, ARGV[2], ARGV[4 + i])
-    redis.call('PEXPIRE', key, ARGV[4])
+local pairs_n = #KEYS / 2
+for i = 1, pairs_n do
+  local endpoint, merchant = KEYS[2 * i - 1], KEYS[2 * i]
+  redis.call('ZREMRANGEBYSCORE', endpoint, '-inf', ARGV[1])
+  redis.call('ZREMRANGEBYSCORE', merchant, '-inf', ARGV[1])
+  if redis.call('ZCARD', endpoint) < tonumber(ARGV[3]) and redis.call('ZCARD', merchant) < tonumber(ARGV[4]) then
+    redis.call('ZADD', endpoint, ARGV[2], ARGV[5 + i])
+    redis.call('ZADD', merchant, ARGV[2], ARGV[5 + i])
+    redis.call('PEXPIRE', endpoint, ARGV[5])
+    redis.call('PEXPIRE', merchant, ARGV[5])
     taken[i] = 1
   else
     taken[i] = 0
@@ -19,23 +26,33 @@ end
 return taken`;
 
 const RELEASE = `
-for i, key in ipairs(KEYS) do
-  redis.call('ZREM', key, ARGV[i])
+for i = 1, #KEYS / 2 do
+  redis.call('ZREM', KEYS[2 * i - 1], ARGV[i])
+  redis.call('ZREM', KEYS[2 * i], ARGV[i])
 end
-return #KEYS`;
+return #KEYS / 2`;
 
 /** Takes or gives back at most this many slots per Redis call. */
 const MAX_BATCH = 200;
 
 interface Slot {
   endpointId: string;
+  merchantId: string;
   holder: string;
 }
 
+export interface SlotCaps {
+  /** Deliveries in flight to one endpoint (WEBHOOK_ENDPOINT_CONCURRENCY). */
+  endpoint: number;
+  /** Deliveries in flight to all endpoints of one merchant (WEBHOOK_MERCHANT_CONCURRENCY). */
+  merchant: number;
+}
+
 /**
- * A per-endpoint cap on deliveries in flight, shared by every worker process (a Redis sorted set of holders
- * scored by expiry): one slow merchant holds at most `cap` of the queue's slots, the rest go to other endpoints.
- * The takes and give-backs of a process's concurrent deliveries go to Redis together, one script call each way.
+ * Caps on deliveries in flight per endpoint and per merchant, shared by every worker process (Redis sorted sets of
+ * holders scored by expiry): one slow endpoint holds at most `caps.endpoint` of the queue's slots, and one merchant
+ * with several slow endpoints at most `caps.merchant`; the rest go to others. The takes and give-backs of a
+ * process's concurrent deliveries go to Redis together, one script call each way.
  */
 export class EndpointSlots {
   private readonly takes: MicroBatcher<Slot, boolean>;
@@ -44,34 +61,39 @@ export class EndpointSlots {
   constructor(
     private readonly redis: Pick<Redis, 'eval'>,
     private readonly config: Pick<AppConfig, 'redisPrefix'>,
-    private readonly cap: number,
+    private readonly caps: SlotCaps,
     private readonly holdMs: number,
   ) {
     this.takes = new MicroBatcher((slots) => this.take(slots), MAX_BATCH);
     this.gives = new MicroBatcher((slots) => this.give(slots), MAX_BATCH);
   }
 
-  private key(endpointId: string): string {
-    return redisKey(this.config, 'webhooks', 'inflight', endpointId);
+  private keys(slot: Slot): [string, string] {
+    return [
+      redisKey(this.config, 'webhooks', 'inflight', slot.endpointId),
+      redisKey(this.config, 'webhooks', 'inflight-merchant', slot.merchantId),
+    ];
   }
 
-  acquire(endpointId: string, holder: string): Promise<boolean> {
-    return this.takes.submit({ endpointId, holder });
+  /** A slot of the endpoint and of its merchant together, or false (and neither) when either is at its cap. */
+  acquire(endpointId: string, merchantId: string, holder: string): Promise<boolean> {
+    return this.takes.submit({ endpointId, merchantId, holder });
   }
 
-  release(endpointId: string, holder: string): Promise<void> {
-    return this.gives.submit({ endpointId, holder });
+  release(endpointId: string, merchantId: string, holder: string): Promise<void> {
+    return this.gives.submit({ endpointId, merchantId, holder });
   }
 
   private async take(slots: Slot[]): Promise<boolean[]> {
     const now = Date.now();
     const taken = (await this.redis.eval(
       ACQUIRE,
-      slots.length,
-      ...slots.map((s) => this.key(s.endpointId)),
+      slots.length * 2,
+      ...slots.flatMap((s) => this.keys(s)),
       String(now),
       String(now + this.holdMs),
-      String(this.cap),
+      String(this.caps.endpoint),
+      String(this.caps.merchant),
       String(this.holdMs * 2),
       ...slots.map((s) => s.holder),
     )) as number[];
@@ -81,8 +103,8 @@ export class EndpointSlots {
   private async give(slots: Slot[]): Promise<void[]> {
     await this.redis.eval(
       RELEASE,
-      slots.length,
-      ...slots.map((s) => this.key(s.endpointId)),
+      slots.length * 2,
+      ...slots.flatMap((s) => this.keys(s)),
       ...slots.map((s) => s.holder),
     );
     return slots.map(() => undefined);

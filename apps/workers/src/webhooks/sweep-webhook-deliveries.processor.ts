@@ -32,7 +32,13 @@ export class SweepWebhookDeliveriesProcessor implements JobProcessor<'webhooks',
       'webhooks',
       rows.map((r) => ({
         job: 'deliver-webhook' as const,
-        payload: { merchantId: r.merchant_id, deliveryId: r.id, attempt: r.attempt_count + 1, deferrals: 0 },
+        payload: {
+          merchantId: r.merchant_id,
+          deliveryId: r.id,
+          attempt: r.attempt_count + 1,
+          deferrals: 0,
+          endpointId: r.endpoint_id,
+        },
         // A fresh id per sweep: the attempt's own job may be gone but its id still held by a finished record.
         options: { jobId: deliverWebhookJobId(r.id, r.attempt_count + 1, Date.now()) },
       })),

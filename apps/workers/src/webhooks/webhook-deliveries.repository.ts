@@ -9,6 +9,7 @@ import { sql } from '@lsp/persistence';
 
 export interface NewDelivery {
   id: string;
+  endpoint_id: string;
   attempt_count: number;
 }
 
@@ -34,11 +35,11 @@ export async function createDeliveries(
        INSERT INTO webhook_deliveries (id, merchant_id, event_id, endpoint_id, event_type, next_attempt_at)
        SELECT ($4::text[])[t.n], $1, $3, t.endpoint_id, $2, now() FROM targets t WHERE t.n <= cardinality($4::text[])
        ON CONFLICT (event_id, endpoint_id) DO NOTHING
-       RETURNING id, attempt_count
+       RETURNING id, endpoint_id, attempt_count
      )
-     SELECT id, attempt_count FROM ins
+     SELECT id, endpoint_id, attempt_count FROM ins
      UNION
-     SELECT id, attempt_count FROM webhook_deliveries
+     SELECT id, endpoint_id, attempt_count FROM webhook_deliveries
       WHERE merchant_id = $1 AND event_id = $3 AND status = 'pending' AND attempt_count = 0`,
     [event.merchantId, event.type, event.id, ids],
   );
@@ -117,6 +118,37 @@ export async function releaseAttempt(em: EntityManager, deliveryId: string, at: 
       WHERE id = $1 AND status = 'pending'`,
     [deliveryId, at],
   );
+}
+
+/** Attempt `attempt` of a delivery, deferred (its endpoint or merchant busy) to run from `at`. */
+export interface Postponement {
+  deliveryId: string;
+  merchantId: string;
+  attempt: number;
+  at: Date;
+}
+
+/**
+ * Moves the due time of deferred attempts that hold no lease (the job waited for a slot before claiming), so the
+ * sweep does not take a waiting attempt for a lost one and enqueue it a second time. Only the attempt still due
+ * is moved, and never earlier. One statement for a batch.
+ */
+export async function postponeAttempts(em: EntityManager, postponements: readonly Postponement[]): Promise<void[]> {
+  await sql(
+    em,
+    `UPDATE webhook_deliveries d
+        SET next_attempt_at = GREATEST(d.next_attempt_at, p.at), updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[]) AS p(id, merchant_id, attempt, at)
+      WHERE d.id = p.id AND d.merchant_id = p.merchant_id AND d.status = 'pending' AND d.attempt_count = p.attempt - 1
+        AND (d.lease_until IS NULL OR d.lease_until < now())`,
+    [
+      postponements.map((p) => p.deliveryId),
+      postponements.map((p) => p.merchantId),
+      postponements.map((p) => p.attempt),
+      postponements.map((p) => p.at),
+    ],
+  );
+  return postponements.map(() => undefined);
 }
 
 /** Ends a delivery without an attempt: its endpoint was disabled meanwhile. A redelivery may start it again. */
@@ -294,10 +326,10 @@ export async function overdueDeliveries(
   em: EntityManager,
   graceMs: number,
   limit: number,
-): Promise<{ id: string; merchant_id: string; attempt_count: number }[]> {
+): Promise<{ id: string; merchant_id: string; endpoint_id: string; attempt_count: number }[]> {
   return sql(
     em,
-    `SELECT id, merchant_id, attempt_count FROM webhook_deliveries
+    `SELECT id, merchant_id, endpoint_id, attempt_count FROM webhook_deliveries
       WHERE status = 'pending' AND next_attempt_at < now() - $1 * interval '1 millisecond'
         AND (lease_until IS NULL OR lease_until < now())
       ORDER BY next_attempt_at

@@ -128,6 +128,8 @@ describe('loadConfig: webhooks and developer tools', () => {
     expect(c.webhookSecretRotationGraceMs).toBe(86_400_000);
     expect(c.apiKeyRotationGraceMs).toBe(86_400_000);
     expect(c.webhookMaxEndpoints).toBe(16);
+    expect(c.webhookEndpointConcurrency).toBe(10);
+    expect(c.webhookMerchantConcurrency).toBe(20);
     expect(c.webhookRetryScheduleMs).toEqual([
       0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
     ]);
@@ -138,6 +140,7 @@ describe('loadConfig: webhooks and developer tools', () => {
     ['WEBHOOK_DISABLE_AFTER', '5 days'],
     ['WEBHOOK_MAX_ENDPOINTS', '0'],
     ['WEBHOOK_ENDPOINT_CONCURRENCY', 'many'],
+    ['WEBHOOK_MERCHANT_CONCURRENCY', '0'],
     ['API_KEY_ROTATION_GRACE', '-1h'],
     ['WEBHOOK_RETRY_SCHEDULE', '0,5x'],
   ])('refuses %s=%s naming the variable', (variable, value) => {

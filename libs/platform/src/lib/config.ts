@@ -68,6 +68,9 @@ export interface AppConfig {
   webhookMaxEndpoints: number;
   /** Deliveries in flight to one endpoint across every worker process; the rest wait their turn. */
   webhookEndpointConcurrency: number;
+  /** Deliveries in flight to all endpoints of one merchant across every worker process (one merchant's slow
+   * endpoints together cannot fill the workers). */
+  webhookMerchantConcurrency: number;
   /** How long a rotated-out endpoint secret still signs deliveries beside the new one. */
   webhookSecretRotationGraceMs: number;
   /** How long an API key replaced by `regenerate` keeps working. */
@@ -215,6 +218,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookDisableAfterMs: duration(env, 'WEBHOOK_DISABLE_AFTER', '5d'),
     webhookMaxEndpoints: int(env, 'WEBHOOK_MAX_ENDPOINTS', 16, 1, 1000),
     webhookEndpointConcurrency: int(env, 'WEBHOOK_ENDPOINT_CONCURRENCY', 10, 1, 1000),
+    webhookMerchantConcurrency: int(env, 'WEBHOOK_MERCHANT_CONCURRENCY', 20, 1, 10_000),
     webhookSecretRotationGraceMs: duration(env, 'WEBHOOK_SECRET_ROTATION_GRACE', '24h'),
     apiKeyRotationGraceMs: duration(env, 'API_KEY_ROTATION_GRACE', '24h'),
     monitorIntervalMs: durationAtLeast(env, 'MONITOR_INTERVAL', '5s', 100),

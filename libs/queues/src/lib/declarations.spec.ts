@@ -213,6 +213,12 @@ describe('webhooks queue', () => {
     const payload = { merchantId: 'mer_01JDQ3ZK7Y0000000000000001', deliveryId: id, attempt: 1, deferrals: 0 };
     expect(parseJobPayload('webhooks', 'deliver-webhook', payload)).toEqual(payload);
     expect(() => parseJobPayload('webhooks', 'deliver-webhook', { ...payload, attempt: 0 })).toThrow(/attempt/);
+    // The endpoint is optional (older jobs lack it) but must be an endpoint id when given.
+    const withEndpoint = { ...payload, endpointId: 'whe_01JDQ3ZK7Y0000000000000002' };
+    expect(parseJobPayload('webhooks', 'deliver-webhook', withEndpoint)).toEqual(withEndpoint);
+    expect(() => parseJobPayload('webhooks', 'deliver-webhook', { ...payload, endpointId: 'mer_1' })).toThrow(
+      /endpointId/,
+    );
     expect(jobOptions('webhooks', 'deliver-webhook')).toMatchObject({ removeOnComplete: true, attempts: 3 });
   });
 });

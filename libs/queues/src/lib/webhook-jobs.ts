@@ -1,7 +1,7 @@
 import type { JobsOptions } from 'bullmq';
 import type { JobSchedule, QueueDefinition, ScheduledRunPayload } from './declarations';
 import { jobId } from './job-id';
-import { integer, objectOf, oneOf, string } from './validation';
+import { integer, objectOf, oneOf, optional, string } from './validation';
 
 /** One attempt of one delivery (event × endpoint) to a merchant's webhook endpoint. */
 export interface DeliverWebhookPayload {
@@ -11,6 +11,12 @@ export interface DeliverWebhookPayload {
   attempt: number;
   /** Times this attempt waited for a free slot of its endpoint (per-endpoint concurrency cap). */
   deferrals: number;
+  /**
+   * The delivery's endpoint, when the producer knows it: the job then takes its slot before touching PostgreSQL,
+   * so an attempt waiting for a busy endpoint costs one Redis call, not a lease taken and given back. Jobs
+   * without it (enqueued by an older release) still work: they learn it from their claim.
+   */
+  endpointId?: string;
 }
 
 /** Queue `webhooks`: job name → payload. */
@@ -53,6 +59,7 @@ export const WEBHOOKS_QUEUE: QueueDefinition<WebhookJobPayloads> = {
         deliveryId: string({ pattern: /^whd_[0-9A-Z]{26}$/, maxLength: 30 }),
         attempt: integer({ min: 1, max: 1_000_000 }),
         deferrals: integer({ min: 0, max: 1_000_000 }),
+        endpointId: optional(string({ pattern: /^whe_[0-9A-Z]{26}$/, maxLength: 30 })),
       }),
       options: DELIVERY_JOB_OPTIONS,
     },

@@ -1,9 +1,18 @@
 import fc from 'fast-check';
-import { retryDelayMs } from './retry-schedule';
+import { deferralDelayMs, retryDelayMs } from './retry-schedule';
 import { latencyBucket, p95FromBuckets } from './usage-buckets';
 import { parseRetryAfter } from './sender';
 
 const schedule = [0, 5000, 300_000, 1_800_000];
+
+describe('deferralDelayMs', () => {
+  it('waits 250 ms doubling per deferral, capped at 10 s, jittered down to half', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 20].map((n) => deferralDelayMs(n, () => 1))).toEqual([
+      250, 500, 1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
+    expect([0, 1, 6, 1000].map((n) => deferralDelayMs(n, () => 0))).toEqual([125, 250, 5000, 5000]);
+  });
+});
 
 describe('retryDelayMs', () => {
   it('follows the schedule with at most 10 % jitter, then stops', () => {

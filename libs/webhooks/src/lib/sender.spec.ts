@@ -1,6 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendWebhook } from './sender';
+import type { ResolveHost } from './target-guard';
 
 describe('sendWebhook', () => {
   let server: Server;
@@ -46,5 +47,52 @@ describe('sendWebhook', () => {
   it('classifies a closed port and an unresolvable host', async () => {
     await expect(send('http://127.0.0.1:1/hook', true)).resolves.toMatchObject({ errorClass: 'connection_refused' });
     await expect(send('http://no-such-host.invalid/hook', true)).resolves.toMatchObject({ errorClass: 'dns_failure' });
+  });
+
+  /** A DNS that answers every name with `address` (as a hostile or rebinding DNS could), counting its answers. */
+  function dnsAnswering(address: string): ResolveHost & { asked: string[] } {
+    const asked: string[] = [];
+    const resolve = async (hostname: string) => {
+      asked.push(hostname);
+      return [{ address, family: address.includes(':') ? 6 : 4 }];
+    };
+    return Object.assign(resolve, { asked });
+  }
+
+  it.each(['127.0.0.1', '10.20.30.40', '169.254.169.254', '::1'])(
+    'refuses a public-looking host name that resolves to %s, at delivery and without connecting',
+    async (address) => {
+      const dns = dnsAnswering(address);
+      const before = hits;
+      const result = await sendWebhook({
+        url: `http://hooks-${address.replace(/[.:]/g, '-')}.merchant.example:${port}/hook`,
+        headers: {},
+        body: '{}',
+        timeoutMs: 2000,
+        policy: { allowPrivate: false, requireHttps: false },
+        resolve: dns,
+      });
+      expect(result).toMatchObject({ ok: false, errorClass: 'target_refused', status: null });
+      // The name passed the form check: it was the resolved address that was refused.
+      expect(dns.asked).toEqual([`hooks-${address.replace(/[.:]/g, '-')}.merchant.example`]);
+      expect(hits).toBe(before);
+    },
+  );
+
+  it('connects to the resolved address when private targets are allowed (the lookup is the one used)', async () => {
+    const dns = dnsAnswering('127.0.0.1');
+    const before = hits;
+    await expect(
+      sendWebhook({
+        url: `http://allowed.merchant.example:${port}/hook`,
+        headers: {},
+        body: '{}',
+        timeoutMs: 2000,
+        policy: { allowPrivate: true, requireHttps: false },
+        resolve: dns,
+      }),
+    ).resolves.toMatchObject({ ok: true, status: 200 });
+    expect(dns.asked).toEqual(['allowed.merchant.example']);
+    expect(hits).toBe(before + 1);
   });
 });

@@ -1,8 +1,15 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { type TargetPolicy, isPublicAddress, resolvedAddressProblem, urlProblem } from './target-guard';
+import {
+  type ResolveHost,
+  type TargetPolicy,
+  isPublicAddress,
+  resolveHost,
+  resolvedAddressProblem,
+  urlProblem,
+} from './target-guard';
 
 /** Bytes of a receiver's answer we keep (and read at all): a receiver answering 5 GB costs us 1 KB. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -36,6 +43,8 @@ export interface SendOptions {
   body: string;
   timeoutMs: number;
   policy: TargetPolicy;
+  /** Resolves the URL's host name; the system resolver unless a test stands in for DNS. */
+  resolve?: ResolveHost;
 }
 
 class TargetRefusedError extends Error {
@@ -54,18 +63,23 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, keepAliveM
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** DNS resolution that refuses private answers, so the address checked is the address connected to. */
-function guardedLookup(policy: TargetPolicy) {
+function guardedLookup(policy: TargetPolicy, resolve: ResolveHost) {
   return (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
-    dnsLookup(hostname, { all: true }, (err, addresses) => {
-      if (err) return callback(err, []);
-      const problem = resolvedAddressProblem(
-        addresses.map((a) => a.address),
-        policy,
-      );
-      if (problem) return callback(new TargetRefusedError(problem.message), []);
-      if (options.all) return callback(null, addresses);
-      return callback(null, addresses[0].address, addresses[0].family);
-    });
+    resolve(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0) {
+          return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+        }
+        const problem = resolvedAddressProblem(
+          addresses.map((a) => a.address),
+          policy,
+        );
+        if (problem) return callback(new TargetRefusedError(problem.message), []);
+        if (options.all) return callback(null, addresses);
+        return callback(null, addresses[0].address, addresses[0].family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, []),
+    );
   };
 }
 
@@ -126,7 +140,7 @@ export function sendWebhook(options: SendOptions): Promise<DeliveryResult> {
     const req = (https ? httpsRequest : httpRequest)(url, {
       method: 'POST',
       agent: https ? httpsAgent : httpAgent,
-      lookup: guardedLookup(options.policy) as never,
+      lookup: guardedLookup(options.policy, options.resolve ?? resolveHost) as never,
       headers: {
         'content-type': 'application/json',
         'content-length': String(Buffer.byteLength(options.body)),

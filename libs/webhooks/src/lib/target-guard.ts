@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
 /**
@@ -132,3 +133,15 @@ export function resolvedAddressProblem(addresses: readonly string[], policy: Tar
     ? { code: 'url_private', message: 'url resolves to a loopback, private, link-local or metadata address' }
     : null;
 }
+
+export interface ResolvedAddress {
+  address: string;
+  /** 4 or 6. */
+  family: number;
+}
+
+/** Every address a host name resolves to. Injectable where DNS is consulted, so tests can make a name resolve anywhere. */
+export type ResolveHost = (hostname: string) => Promise<ResolvedAddress[]>;
+
+/** The system resolver (getaddrinfo, as Node's HTTP client would use), all addresses. */
+export const resolveHost: ResolveHost = (hostname) => lookup(hostname, { all: true });

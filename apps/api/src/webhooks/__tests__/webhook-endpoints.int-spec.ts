@@ -5,6 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { Database, raiseAlert, recordEvent, sql } from '@lsp/persistence';
 import { bullConnection, bullPrefix } from '@lsp/queues';
 import { ApiHarness, expectError } from '../../../test/api-harness';
+import { WebhookHostResolver } from '../target-check';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -125,6 +126,74 @@ describe('webhook endpoints, events and replays (API.md §8)', () => {
     });
     expectError(res, 400, 'invalid_request_error', 'url');
     expect(res.body.error.code).toBe('url_private');
+  });
+
+  it.each(['127.0.0.1', '10.1.2.3', '169.254.169.254', 'fd00::1'])(
+    'refuses a public-looking host name that resolves to %s at registration and on update (SSRF guard after DNS)',
+    async (address) => {
+      const dns = strict.app.get(WebhookHostResolver);
+      const system = dns.resolve;
+      const asked: string[] = [];
+      // What DNS answers is the attacker's choice: here every name resolves to the private address.
+      dns.resolve = async (host) => {
+        asked.push(host);
+        return [{ address, family: address.includes(':') ? 6 : 4 }];
+      };
+      try {
+        const token = (await strict.createMerchant((await strict.login()).accessToken)).apiKey.secret;
+        const res = await strict.request('POST', '/api/v1/webhook-endpoints', {
+          token,
+          body: { url: 'https://hooks.merchant.example/hook', events: ['payment.captured'] },
+        });
+        expectError(res, 400, 'invalid_request_error', 'url');
+        expect(res.body.error.code).toBe('url_private');
+        expect(asked).toEqual(['hooks.merchant.example']);
+
+        // Registered while the name resolved publicly, then pointed at the private address: the update is refused.
+        dns.resolve = async () => [{ address: '93.184.216.34', family: 4 }];
+        const created = await strict.request('POST', '/api/v1/webhook-endpoints', {
+          token,
+          body: { url: 'https://hooks.merchant.example/hook', events: ['payment.captured'] },
+        });
+        expect(created.status).toBe(201);
+        dns.resolve = async () => [{ address, family: address.includes(':') ? 6 : 4 }];
+        const updated = await strict.request('PATCH', `/api/v1/webhook-endpoints/${created.body.id}`, {
+          token,
+          body: { url: 'https://other.merchant.example/hook' },
+        });
+        expectError(updated, 400, 'invalid_request_error', 'url');
+        expect(updated.body.error.code).toBe('url_private');
+      } finally {
+        dns.resolve = system;
+      }
+    },
+  );
+
+  it("refuses the test delivery when an endpoint's name resolves to a private address by then (DNS rebinding)", async () => {
+    const dns = strict.app.get(WebhookHostResolver);
+    const system = dns.resolve;
+    const port = (receiver.address() as AddressInfo).port;
+    try {
+      dns.resolve = async () => [{ address: '93.184.216.34', family: 4 }];
+      const token = (await strict.createMerchant((await strict.login()).accessToken)).apiKey.secret;
+      const endpoint = await strict.request('POST', '/api/v1/webhook-endpoints', {
+        token,
+        body: { url: `http://rebind.merchant.example:${port}/hooks`, events: ['payment.captured'] },
+      });
+      expect(endpoint.status).toBe(201);
+      // Now the name answers with our own loopback, where the receiver listens.
+      dns.resolve = async () => [{ address: '127.0.0.1', family: 4 }];
+      received.length = 0;
+      const res = await strict.request('POST', '/api/v1/merchant/webhooks/test', {
+        token,
+        body: { endpointId: endpoint.body.id },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ ok: false, status: null, errorClass: 'target_refused' });
+      expect(received).toHaveLength(0);
+    } finally {
+      dns.resolve = system;
+    }
   });
 
   it('refuses a merchant more than WEBHOOK_MAX_ENDPOINTS endpoints, naming url', async () => {
@@ -481,7 +550,13 @@ describe('webhook endpoints, events and replays (API.md §8)', () => {
       const queue = new Queue('webhooks', { connection: bullConnection(api.config), prefix: bullPrefix(api.config) });
       try {
         const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
-        expect(jobs.map((j) => j.data)).toContainEqual({ merchantId, deliveryId, attempt: 2, deferrals: 0 });
+        expect(jobs.map((j) => j.data)).toContainEqual({
+          merchantId,
+          deliveryId,
+          attempt: 2,
+          deferrals: 0,
+          endpointId: endpoint.id,
+        });
       } finally {
         await queue.close();
       }

@@ -540,6 +540,27 @@ describe('RazorpayAdapter against the Razorpay simulator (HTTP)', () => {
     expect(receiver.events('payment.captured', orderId)).toHaveLength(0);
     await waitFor(() => receiver.events('payment.captured', orderId)[0]);
   });
+
+  it('keeps its connections alive: a second payment flow opens no new connection', async () => {
+    const flow = async () => {
+      const { req, orderId } = await createdOrder();
+      simulator.completePayment(orderId, 'captured');
+      for (let i = 0; i < 3; i += 1) {
+        expect(await adapter.getPaymentStatus({ ...req, gatewayReference: orderId }, ctx)).toMatchObject({
+          status: 'succeeded',
+        });
+      }
+      expect(await adapter.healthCheck(ctx)).toMatchObject({ ok: true });
+    };
+    await flow();
+    // Back-to-back calls may open a second socket (undici frees one on its next turn); a warm pool needs none.
+    const warm = simulator.connectionsOpened;
+    expect(warm).toBeLessThanOrEqual(2);
+    const before = simulator.requests.length;
+    await flow();
+    expect(simulator.requests.length - before).toBeGreaterThanOrEqual(5);
+    expect(simulator.connectionsOpened).toBe(warm);
+  });
 });
 
 describe('parseRazorpayWebhook (RazorpayAdapter.parseWebhook)', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   phonePeCallbackXVerify,
@@ -8,6 +8,7 @@ import {
   phonePeWebhookAuthorization,
   phonePeXVerify,
 } from '../phonepe/phonepe-signature';
+import { simulatorBaseUrl, type SimulatorListenOptions } from './simulator-listen';
 
 /**
  * A PhonePe PG stand-in on loopback (GATEWAY_APIS.md §4) serving v1 (`/pg/v1/*`, X-VERIFY) and v2 (OAuth +
@@ -100,6 +101,9 @@ export class PhonePeSimulator {
   readonly options: Required<Omit<PhonePeSimulatorOptions, 'callbackUrl'>> & { callbackUrl?: string };
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private host: string | undefined;
+  /** TCP connections accepted since start: what keep-alive tests count. */
+  connectionsOpened = 0;
   private readonly orders = new Map<string, Order>();
   private readonly refunds = new Map<string, Refund>();
   private readonly tokens = new Map<string, number>(); // token → expires_at (epoch s)
@@ -128,22 +132,30 @@ export class PhonePeSimulator {
     };
   }
 
-  async start(): Promise<string> {
+  async start(listen: SimulatorListenOptions = {}): Promise<string> {
     const server = createServer((req, res) => {
       void this.handle(req, res);
     });
     server.on('connection', (socket) => {
+      this.connectionsOpened += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     this.server = server;
+    this.host = listen.host;
     return this.baseUrl;
   }
 
   get baseUrl(): string {
     if (!this.server) throw new Error('PhonePeSimulator is not started');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return simulatorBaseUrl(this.server, this.host);
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { hmacSha256Hex } from '../webhook-signature';
+import { simulatorBaseUrl, type SimulatorListenOptions } from './simulator-listen';
 
 /**
  * A local stand-in for api.razorpay.com (GATEWAY_APIS.md §1 and §4), for contract and end-to-end tests. A real
@@ -158,6 +159,9 @@ export class RazorpaySimulator {
   private webhookFaults: Pick<RazorpayFault, 'duplicateWebhook' | 'lateWebhookMs'> = {};
   private readonly webhookRedeliveries: number;
   private readonly sockets = new Set<Socket>();
+  private host: string | undefined;
+  /** TCP connections accepted since start: what keep-alive tests count. */
+  connectionsOpened = 0;
   private readonly deliveries = new Set<Promise<void>>();
   private server: Server | undefined;
 
@@ -170,23 +174,31 @@ export class RazorpaySimulator {
     this.webhookRedeliveries = options.webhookRedeliveries ?? 2;
   }
 
-  /** Listens on 127.0.0.1 on a free port; resolves with the base URL to configure as `config.baseUrl`. */
-  async start(): Promise<string> {
+  /** Listens (default: 127.0.0.1, a free port); resolves with the base URL to configure as `config.baseUrl`. */
+  async start(listen: SimulatorListenOptions = {}): Promise<string> {
     const server = createServer((req, res) => {
       void this.handle(req, res);
     });
     server.on('connection', (socket) => {
+      this.connectionsOpened += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     this.server = server;
+    this.host = listen.host;
     return this.baseUrl;
   }
 
   get baseUrl(): string {
     if (!this.server) throw new Error('RazorpaySimulator is not started');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return simulatorBaseUrl(this.server, this.host);
   }
 
   async stop(): Promise<void> {

@@ -12,8 +12,9 @@ import { simulatorBaseUrl, type SimulatorListenOptions } from './simulator-liste
  * `GET /v1/payments/:id`, `POST /v1/payments/:id/capture`, `POST /v1/payments/:id/refund` (with
  * `X-Refund-Idempotency`), `GET /v1/payments/:id/refunds`, `GET /v1/refunds/:id`.
  *
- * Test hooks (the browser's part, which has no API): `completePayment` plays the customer finishing Checkout,
- * `settleRefund` moves a pending refund on, `inject` queues faults for the next requests.
+ * Test hooks (the browser's part, which has no API): `completePayment` (or `POST /__control/complete`) plays the
+ * customer finishing Checkout, `settleRefund` moves a pending refund on, `inject` queues faults for the next
+ * requests.
  */
 
 export interface RazorpaySimulatorOptions {
@@ -382,6 +383,7 @@ export class RazorpaySimulator {
   }
 
   private async route(method: string, url: URL, req: IncomingMessage, rawBody: string, holdMs: number): Promise<Reply> {
+    if (method === 'POST' && url.pathname === '/__control/complete') return this.control(rawBody);
     if (!this.authorised(req.headers.authorization)) {
       return error(401, 'The api key provided is invalid');
     }
@@ -431,6 +433,29 @@ export class RazorpaySimulator {
       }
       default:
         return error(404, 'The requested URL was not found on the server.');
+    }
+  }
+
+  /**
+   * `completePayment` over HTTP, for a simulator run from `scripts/simulators.mjs` where no test holds the object:
+   * `{"orderId": "order_…", "outcome": "captured" | "authorized" | "failed"}`. Not a Razorpay endpoint.
+   */
+  private control(rawBody: string): Reply {
+    let json: { orderId?: unknown; outcome?: unknown } | undefined;
+    try {
+      json = JSON.parse(rawBody) as typeof json;
+    } catch {
+      json = undefined;
+    }
+    const orderId = json?.orderId;
+    const outcome = json?.outcome;
+    if (typeof orderId !== 'string' || (outcome !== 'captured' && outcome !== 'authorized' && outcome !== 'failed')) {
+      return error(400, 'orderId and outcome (captured|authorized|failed) are required');
+    }
+    try {
+      return { status: 200, body: this.completePayment(orderId, outcome) };
+    } catch (e) {
+      return error(400, e instanceof Error ? e.message : 'The order cannot be completed', 'orderId');
     }
   }
 

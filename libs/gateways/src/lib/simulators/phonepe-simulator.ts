@@ -35,6 +35,11 @@ export interface PhonePeSimulatorOptions {
   rejectDuplicateIds?: boolean;
   /** Epoch ms. */
   now?: () => number;
+  /**
+   * A callback answered non-2xx (or not at all) is sent again, the same bytes and headers, this many times with a
+   * short backoff (default 2). GATEWAY_APIS.md §4 asks for redelivery; PhonePe's own schedule is not published.
+   */
+  callbackRedeliveries?: number;
 }
 
 export interface PhonePeFault {
@@ -45,6 +50,8 @@ export interface PhonePeFault {
   times?: number;
   /** Handle the request (state changes happen) but never answer. */
   timeoutAfterAccept?: boolean;
+  /** Handle the request (state changes happen), then drop the connection without an answer. */
+  resetAfterAccept?: boolean;
   /** Answer an HTML error page (with `status`, default 502). */
   htmlBody?: boolean;
   /** Send the next callbacks twice. */
@@ -129,6 +136,7 @@ export class PhonePeSimulator {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
       rejectDuplicateIds: options.rejectDuplicateIds ?? true,
       now: options.now ?? Date.now,
+      callbackRedeliveries: options.callbackRedeliveries ?? 2,
     };
   }
 
@@ -179,7 +187,13 @@ export class PhonePeSimulator {
     if (fault.duplicateCallback !== undefined || fault.lateCallbackMs !== undefined) {
       this.callbackFaults = { duplicateCallback: fault.duplicateCallback, lateCallbackMs: fault.lateCallbackMs };
     }
-    if (fault.latencyMs !== undefined || fault.status !== undefined || fault.timeoutAfterAccept || fault.htmlBody) {
+    if (
+      fault.latencyMs !== undefined ||
+      fault.status !== undefined ||
+      fault.timeoutAfterAccept ||
+      fault.resetAfterAccept ||
+      fault.htmlBody
+    ) {
       this.faults.push({ ...fault, remaining: fault.times ?? 1 });
     }
   }
@@ -261,6 +275,10 @@ export class PhonePeSimulator {
       reply = fail(400, 'BAD_REQUEST', 'Invalid request');
     }
     if (fault?.timeoutAfterAccept) return; // handled, never answered
+    if (fault?.resetAfterAccept) {
+      req.socket.destroy();
+      return;
+    }
     send(res, reply);
   }
 
@@ -655,15 +673,25 @@ export class PhonePeSimulator {
     const run = (async () => {
       if (faults.lateCallbackMs) await sleep(faults.lateCallbackMs);
       for (let i = 0; i < copies; i += 1) {
-        const record = { ...delivery };
-        this.deliveries.push(record);
-        if (!record.url) continue;
-        try {
-          const res = await fetch(record.url, { method: 'POST', headers: record.headers, body: record.body });
-          await res.text();
-          record.status = res.status;
-        } catch {
-          record.status = 'error';
+        // At least once: the same bytes until a 2xx or the redeliveries run out.
+        for (let attempt = 0; attempt <= this.options.callbackRedeliveries; attempt += 1) {
+          const record = { ...delivery };
+          this.deliveries.push(record);
+          if (!record.url) break;
+          try {
+            const res = await fetch(record.url, {
+              method: 'POST',
+              headers: record.headers,
+              body: record.body,
+              signal: AbortSignal.timeout(5000),
+            });
+            await res.text();
+            record.status = res.status;
+          } catch {
+            record.status = 'error';
+          }
+          if (typeof record.status === 'number' && record.status >= 200 && record.status < 300) break;
+          if (attempt < this.options.callbackRedeliveries) await sleep(20 * 2 ** attempt);
         }
       }
     })();

@@ -48,6 +48,11 @@ export interface RazorpayFault {
   duplicateWebhook?: boolean;
   /** Webhook faults: delay each delivery. */
   lateWebhookMs?: number;
+  /**
+   * Webhook faults, for the next customer completion or late authorisation only: its events are sent newest first,
+   * one after the other (`order.paid`, `payment.captured`, then `payment.authorized`), as §1.7 allows.
+   */
+  outOfOrderWebhooks?: boolean;
 }
 
 export type RazorpayCheckoutOutcome =
@@ -158,6 +163,9 @@ export class RazorpaySimulator {
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private faults: (RazorpayFault & { remaining: number })[] = [];
   private webhookFaults: Pick<RazorpayFault, 'duplicateWebhook' | 'lateWebhookMs'> = {};
+  private outOfOrderNext = false;
+  /** While set, emitted events wait here to be sent in reverse (see `outOfOrderWebhooks`). */
+  private held: (() => Promise<void>)[] | undefined;
   private readonly webhookRedeliveries: number;
   private readonly sockets = new Set<Socket>();
   private host: string | undefined;
@@ -216,6 +224,7 @@ export class RazorpaySimulator {
     if (fault.duplicateWebhook !== undefined || fault.lateWebhookMs !== undefined) {
       this.webhookFaults = { duplicateWebhook: fault.duplicateWebhook, lateWebhookMs: fault.lateWebhookMs };
     }
+    if (fault.outOfOrderWebhooks) this.outOfOrderNext = true;
     const requestFault =
       fault.latencyMs !== undefined ||
       fault.status !== undefined ||
@@ -228,6 +237,7 @@ export class RazorpaySimulator {
   clearFaults(): void {
     this.faults = [];
     this.webhookFaults = {};
+    this.outOfOrderNext = false;
   }
 
   /** Resolves when every webhook delivery started so far has finished (including redeliveries). */
@@ -243,6 +253,13 @@ export class RazorpaySimulator {
   completePayment(
     orderId: string,
     outcome: RazorpayCheckoutOutcome = 'captured',
+  ): { razorpay_payment_id: string; razorpay_order_id: string; razorpay_signature: string } {
+    return this.oneGo(() => this.complete(orderId, outcome));
+  }
+
+  private complete(
+    orderId: string,
+    outcome: RazorpayCheckoutOutcome,
   ): { razorpay_payment_id: string; razorpay_order_id: string; razorpay_signature: string } {
     const order = this.orders.get(orderId);
     if (!order) throw new Error(`No order ${orderId}`);
@@ -292,6 +309,7 @@ export class RazorpaySimulator {
       this.emit('payment.failed', { payment: snapshot(payment) });
     } else {
       payment.status = 'authorized';
+      this.emit('payment.authorized', { payment: snapshot(payment) });
       if (outcome === 'captured') this.capture(payment);
     }
     return {
@@ -305,8 +323,34 @@ export class RazorpaySimulator {
   lateAuthorize(paymentId: string): void {
     const payment = this.payments.get(paymentId);
     if (!payment || payment.status !== 'failed') throw new Error(`Payment ${paymentId} is not failed`);
-    payment.status = 'authorized';
-    this.capture(payment);
+    this.oneGo(() => {
+      payment.status = 'authorized';
+      this.emit('payment.authorized', { payment: snapshot(payment) });
+      this.capture(payment);
+    });
+  }
+
+  /** Runs one customer-visible step; with `outOfOrderWebhooks` pending, sends its events newest first, in turn. */
+  private oneGo<T>(step: () => T): T {
+    if (!this.outOfOrderNext) return step();
+    this.outOfOrderNext = false;
+    const held: (() => Promise<void>)[] = [];
+    this.held = held;
+    try {
+      return step();
+    } finally {
+      this.held = undefined;
+      this.track(
+        (async () => {
+          for (const send of held.reverse()) await send();
+        })(),
+      );
+    }
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
   }
 
   /** Moves a pending refund to its final state and sends the matching webhook. */
@@ -641,9 +685,9 @@ export class RazorpaySimulator {
     const { duplicateWebhook, lateWebhookMs } = this.webhookFaults;
     const copies = duplicateWebhook ? 2 : 1;
     for (let i = 0; i < copies; i += 1) {
-      const delivery = this.deliver(url, event, eventId, rawBody, lateWebhookMs ?? 0);
-      this.deliveries.add(delivery);
-      void delivery.finally(() => this.deliveries.delete(delivery));
+      const send = () => this.deliver(url, event, eventId, rawBody, lateWebhookMs ?? 0);
+      if (this.held) this.held.push(send);
+      else this.track(send());
     }
   }
 

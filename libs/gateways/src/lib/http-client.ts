@@ -19,7 +19,9 @@ export interface GatewayPoolOptions {
   keepAliveTimeoutMs?: number;
 }
 
-export const GATEWAY_POOL_DEFAULTS: Required<GatewayPoolOptions> = { connections: 64, keepAliveTimeoutMs: 30_000 };
+// Idle sockets are kept 10 s unless the server's Keep-Alive hint says less: long enough to carry a steady payment
+// flow, short enough that a gateway's load balancer rarely closes one under a request we then cannot replay.
+export const GATEWAY_POOL_DEFAULTS: Required<GatewayPoolOptions> = { connections: 64, keepAliveTimeoutMs: 10_000 };
 
 export function createGatewayDispatcher(options: GatewayPoolOptions = {}): Dispatcher {
   const { connections, keepAliveTimeoutMs } = { ...GATEWAY_POOL_DEFAULTS, ...options };

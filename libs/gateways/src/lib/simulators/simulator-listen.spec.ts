@@ -29,12 +29,12 @@ describe.each([
   });
 
   it('rejects when the port is taken instead of listening elsewhere', async () => {
-    const first = make();
+    const [first, second] = [make(), make()];
     const url = await first.start();
     try {
-      await expect(make().start({ port: Number(new URL(url).port) })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(second.start({ port: Number(new URL(url).port) })).rejects.toMatchObject({ code: 'EADDRINUSE' });
     } finally {
-      await first.stop();
+      await Promise.all([first.stop(), second.stop()]);
     }
   });
 });

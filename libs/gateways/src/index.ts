@@ -8,7 +8,15 @@ export {
   GatewayTimeoutError,
 } from './lib/bounded-call';
 export { DEFAULT_GATEWAY_TIMEOUT_MS, type BoundedCallFallbacks } from './lib/bounded-call';
-export { httpRequest, type HttpOutcome, type HttpRequest } from './lib/http-client';
+export {
+  GATEWAY_POOL_DEFAULTS,
+  createGatewayDispatcher,
+  gatewayDispatcher,
+  httpRequest,
+  type GatewayPoolOptions,
+  type HttpOutcome,
+  type HttpRequest,
+} from './lib/http-client';
 export { headerValue, hmacSha256Hex, verifyHmacSha256Hex } from './lib/webhook-signature';
 export {
   SandboxGatewayAdapter,
@@ -89,3 +97,4 @@ export {
   type PhonePeRefundOutcome,
   type PhonePeSimulatorOptions,
 } from './lib/simulators/phonepe-simulator';
+export { type SimulatorListenOptions } from './lib/simulators/simulator-listen';

@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { boundedCall } from './bounded-call';
-import { httpRequest, type HttpOutcome } from './http-client';
+import { createGatewayDispatcher, httpRequest, type HttpOutcome } from './http-client';
 
 async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);
@@ -70,5 +70,50 @@ describe('httpRequest', () => {
     } finally {
       await close(server);
     }
+  });
+
+  describe('connection pooling', () => {
+    // Answers after `delayMs`, counting the TCP connections it accepts.
+    async function countingServer(delayMs: number) {
+      let connections = 0;
+      const { server, url } = await listen((_req, res) => {
+        setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'), delayMs);
+      });
+      server.on('connection', () => (connections += 1));
+      return { server, url, connections: () => connections };
+    }
+
+    it('reuses one kept-alive connection for sequential calls', async () => {
+      const { server, url, connections } = await countingServer(0);
+      try {
+        for (let i = 0; i < 8; i += 1) {
+          expect(await get(url)).toMatchObject({ kind: 'response', status: 200 });
+          // undici puts the socket back in the pool on its next turn after the body is read; a caller always
+          // does other work between two gateway calls, so one macrotask stands for it.
+          await new Promise(setImmediate);
+        }
+        expect(connections()).toBe(1);
+      } finally {
+        await close(server);
+      }
+    });
+
+    it('caps the connections to one gateway origin and queues the calls beyond the cap', async () => {
+      const { server, url, connections } = await countingServer(50);
+      const dispatcher = createGatewayDispatcher({ connections: 2 });
+      try {
+        const outcomes = await Promise.all(
+          Array.from({ length: 8 }, () => {
+            const signal = AbortSignal.timeout(5000);
+            return httpRequest({ url, method: 'GET', signal, dispatcher });
+          }),
+        );
+        expect(outcomes.map((o) => o.kind === 'response' && o.status)).toEqual(Array(8).fill(200));
+        expect(connections()).toBe(2);
+      } finally {
+        await dispatcher.close();
+        await close(server);
+      }
+    });
   });
 });

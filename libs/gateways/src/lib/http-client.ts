@@ -1,10 +1,44 @@
+import { Agent, fetch, type Dispatcher } from 'undici';
+
 /**
- * The one HTTP primitive adapters use to reach a gateway (Node's fetch). It never throws for what the network
+ * The one HTTP primitive adapters use to reach a gateway (undici's fetch). It never throws for what the network
  * or the gateway does; it only rethrows an abort, so `boundedCall` can report the timeout.
  *
  * The distinction that matters for routing is whether the request may have reached the gateway: a refused
  * connection or a failed DNS lookup certainly did not (failover is safe), a reset or a timeout may have.
+ *
+ * Connections are pooled per gateway origin (an undici Agent keeps one Pool per origin): kept alive between
+ * calls, since a TLS handshake to a gateway costs more than most of its answers, and capped, so a slow gateway
+ * queues our calls instead of opening sockets without bound. Per-call timeouts stay with the caller's signal.
  */
+
+export interface GatewayPoolOptions {
+  /** Open connections per gateway origin; calls beyond it wait for a free one. */
+  connections?: number;
+  /** How long an idle connection is kept (a server's shorter Keep-Alive hint wins). */
+  keepAliveTimeoutMs?: number;
+}
+
+// Idle sockets are kept 10 s unless the server's Keep-Alive hint says less: long enough to carry a steady payment
+// flow, short enough that a gateway's load balancer rarely closes one under a request we then cannot replay.
+export const GATEWAY_POOL_DEFAULTS: Required<GatewayPoolOptions> = { connections: 64, keepAliveTimeoutMs: 10_000 };
+
+export function createGatewayDispatcher(options: GatewayPoolOptions = {}): Dispatcher {
+  const { connections, keepAliveTimeoutMs } = { ...GATEWAY_POOL_DEFAULTS, ...options };
+  return new Agent({
+    connections,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    keepAliveMaxTimeout: Math.max(keepAliveTimeoutMs, 60_000),
+  });
+}
+
+let sharedDispatcher: Dispatcher | undefined;
+
+/** The process-wide pool every adapter uses unless a request names its own dispatcher. */
+export function gatewayDispatcher(): Dispatcher {
+  sharedDispatcher ??= createGatewayDispatcher();
+  return sharedDispatcher;
+}
 
 export interface HttpRequest {
   url: string;
@@ -12,13 +46,15 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal: AbortSignal;
+  /** The connection pool to use; the shared gateway pool when absent. */
+  dispatcher?: Dispatcher;
 }
 
 export type HttpOutcome =
   | {
       kind: 'response';
       status: number;
-      headers: Headers;
+      headers: Pick<Headers, 'get' | 'has' | 'forEach'>;
       text: string;
       /** The parsed body, or undefined when it is not JSON (gateways do send HTML error pages). */
       json: unknown;
@@ -43,7 +79,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 export async function httpRequest(req: HttpRequest): Promise<HttpOutcome> {
-  let response: Response;
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
     response = await fetch(req.url, {
       method: req.method,
@@ -51,6 +87,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpOutcome> {
       body: req.body,
       signal: req.signal,
       redirect: 'manual',
+      dispatcher: req.dispatcher ?? gatewayDispatcher(),
     });
   } catch (error) {
     if (req.signal.aborted) throw error;

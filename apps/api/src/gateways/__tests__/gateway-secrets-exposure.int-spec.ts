@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import type { CreatedGateway, PaymentView } from '@lsp/contracts';
-import { RazorpaySimulator } from '@lsp/gateways';
+import { PhonePeSimulator, RazorpaySimulator, phonePeWebhookAuthorization } from '@lsp/gateways';
 import { prepareDatabase } from '@lsp/persistence';
 import { createLogger, loadConfig } from '@lsp/platform';
 import { eventually } from '@lsp/testing';
@@ -24,7 +24,11 @@ describe('gateway credentials never leak after creation', () => {
     rotatedSecret: `rzpRotated${randomBytes(12).toString('hex')}`,
     webhookSecret: `rzpWebhook${randomBytes(12).toString('hex')}`,
     phonepeSalt: `ppSalt${randomBytes(12).toString('hex')}`,
+    phonepeClientSecret: `ppClientSecret${randomBytes(12).toString('hex')}`,
+    phonepeWebhookPassword: `ppHookPass${randomBytes(12).toString('hex')}`,
   };
+  // PhonePe v2 authenticates its webhooks with SHA256(username:password): as good as the password to a forger.
+  const phonepeWebhookAuthorization = phonePeWebhookAuthorization('lsp_leak_hook', secrets.phonepeWebhookPassword);
   const lines: string[] = [];
   const logs = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -37,9 +41,11 @@ describe('gateway credentials never leak after creation', () => {
   let a: ApiHarness;
   let b: ApiHarness;
   let simulator: RazorpaySimulator;
+  let phonepeSimulator: PhonePeSimulator;
   let admin: string;
   let merchantKey: string;
   const code = 'rzp-leak-check';
+  const phonepeCode = 'pp-v2-leak-check';
 
   beforeAll(async () => {
     const url = new URL(process.env['DATABASE_URL'] ?? '');
@@ -89,10 +95,35 @@ describe('gateway credentials never leak after creation', () => {
       },
     });
     expect(phonepe.status).toBe(201);
+    // PhonePe v2 (OAuth client secret, webhook username:password) takes the UPI payments: before the sandboxes.
+    phonepeSimulator = new PhonePeSimulator({
+      clientId: 'LSPLEAKCLIENT',
+      clientSecret: secrets.phonepeClientSecret,
+      webhookUsername: 'lsp_leak_hook',
+      webhookPassword: secrets.phonepeWebhookPassword,
+      callbackUrl: `${a.baseUrl}/api/v1/webhooks/gateways/${phonepeCode}`,
+    });
+    const phonepeBaseUrl = await phonepeSimulator.start();
+    const phonepeV2 = await a.request('POST', GATEWAYS, {
+      token: admin,
+      body: {
+        code: phonepeCode,
+        name: 'PhonePe v2 (leak check)',
+        provider: 'phonepe',
+        priority: 3,
+        currencies: ['INR'],
+        methods: ['upi'],
+        config: { baseUrl: phonepeBaseUrl },
+        credentials: { clientId: 'LSPLEAKCLIENT', clientSecret: secrets.phonepeClientSecret, clientVersion: 1 },
+        webhookSecret: `lsp_leak_hook:${secrets.phonepeWebhookPassword}`,
+      },
+    });
+    expect(phonepeV2.status).toBe(201);
   });
 
   afterAll(async () => {
     await simulator?.stop();
+    await phonepeSimulator?.stop();
     await Promise.all([a?.close(), b?.close()]);
     const root = new Client({ connectionString: OWNER_URL });
     await root.connect();
@@ -123,6 +154,34 @@ describe('gateway credentials never leak after creation', () => {
       const p = await call(b, 'GET', `/api/v1/payments/${paid.body.id}`, undefined, merchantKey);
       return p.body.status === 'captured' ? true : undefined;
     });
+
+    // A UPI payment through PhonePe v2: an OAuth token from the client secret, a webhook authenticated with the
+    // username:password hash, confirmed by a status call; and a test connection of that gateway.
+    const upi = await a.request<PaymentView>('POST', '/api/v1/payments', {
+      token: merchantKey,
+      body: { amount: 12_000, currency: 'INR', method: 'upi' },
+      headers: { 'idempotency-key': `leak-upi-${Date.now()}` },
+    });
+    expect(upi.status).toBe(201);
+    expect(upi.body.gateway).toBe(phonepeCode);
+    const owner = new Client({ connectionString: env['DATABASE_URL'] });
+    await owner.connect();
+    const attemptId = (
+      await owner.query(`SELECT id FROM payment_attempts WHERE payment_id = $1 ORDER BY attempt_number DESC`, [
+        upi.body.id,
+      ])
+    ).rows[0].id as string;
+    await owner.end();
+    await phonepeSimulator.completePayment(attemptId, 'success');
+    expect(phonepeSimulator.deliveries.map((d) => d.status)).toContain(200);
+    await eventually(async () => {
+      const p = await call(a, 'GET', `/api/v1/payments/${upi.body.id}`, undefined, merchantKey);
+      return p.body.status === 'captured' ? true : undefined;
+    });
+    const phonepeGateway = (await call(a, 'GET', GATEWAYS)).body.data.find(
+      (g: { code: string }) => g.code === phonepeCode,
+    );
+    expect((await call(b, 'POST', `${GATEWAYS}/${phonepeGateway.id}/test`)).body).toMatchObject({ ok: true });
 
     // A refused update that carries a secret in the wrong field, then a real rotation.
     const refused = await call(a, 'PUT', `${GATEWAYS}/${gateway.id}`, {
@@ -156,8 +215,9 @@ describe('gateway credentials never leak after creation', () => {
     expect(lines.join('\n')).toContain(paid.body.id);
 
     const haystacks = { responses: responses.join('\n'), logs: lines.join('\n'), dump };
+    expect(lines.join('\n')).toContain(upi.body.id);
     for (const [where, text] of Object.entries(haystacks)) {
-      for (const [name, secret] of Object.entries(secrets)) {
+      for (const [name, secret] of Object.entries({ ...secrets, phonepeWebhookAuthorization })) {
         expect({ where, name, found: text.includes(secret) }).toEqual({ where, name, found: false });
       }
     }

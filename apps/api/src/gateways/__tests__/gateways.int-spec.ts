@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { CreatedGateway, GatewayView, ListResponse, PaymentView } from '@lsp/contracts';
 import { RazorpaySimulator } from '@lsp/gateways';
 import { prepareDatabase } from '@lsp/persistence';
-import { createLogger, loadConfig } from '@lsp/platform';
+import { SecretBox, createLogger, loadConfig } from '@lsp/platform';
 import { eventually } from '@lsp/testing';
 import { ApiHarness, expectError } from '../../../test/api-harness';
 
@@ -81,6 +81,30 @@ describe('gateways admin API (API.md §6)', () => {
       1000,
       20,
     );
+  /**
+   * A gateway's audit rows in order, after checking that none of them carries that gateway's secrets: the
+   * credentials and webhook secret are opened from the row itself, so whatever the gateway holds now is looked for.
+   */
+  const auditsOf = async (gatewayId: string) => {
+    const sealed = (await owner.query(`SELECT secrets_encrypted FROM gateways WHERE id = $1`, [gatewayId])).rows[0]
+      .secrets_encrypted as string;
+    const box = new SecretBox(loadConfig({ ...process.env, ...env }).encryptionKeys);
+    const secrets = JSON.parse(box.open(sealed)) as { credentials: Record<string, string>; webhookSecret: string };
+    const rows = (
+      await owner.query<{ action: string; diff: { before: Record<string, unknown>; after: Record<string, unknown> } }>(
+        `SELECT action, diff FROM audit_logs WHERE object_id = $1 ORDER BY created_at, id`,
+        [gatewayId],
+      )
+    ).rows;
+    const text = JSON.stringify(rows);
+    // Short values (a client version, a salt index) are not secrets and would match by chance.
+    const values = [secrets.webhookSecret, ...Object.values(secrets.credentials)].filter((v) => v.length >= 8);
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values)
+      expect({ gatewayId, leaked: text.includes(value) }).toEqual({ gatewayId, leaked: false });
+    expect(text).not.toContain(sealed.split(':')[3]);
+    return rows;
+  };
   const snapshot = async () => ({
     gateways: (
       await owner.query(`SELECT id, code, priority, enabled, secrets_encrypted, deleted_at FROM gateways ORDER BY id`)
@@ -366,6 +390,10 @@ describe('gateways admin API (API.md §6)', () => {
     expect(
       (await a.request('PUT', `${GATEWAYS}/${primary.id}`, { token: admin, body: { enabled: true } })).status,
     ).toBe(200);
+    const audits = await auditsOf(primary.id);
+    expect(audits.map((r) => r.action)).toEqual(['gateway.disable', 'gateway.enable']);
+    expect(audits[0].diff).toMatchObject({ before: { enabled: true }, after: { enabled: false } });
+    expect(audits[1].diff).toMatchObject({ before: { enabled: false }, after: { enabled: true } });
     await routesTo(b, 'sandbox-primary');
   });
 
@@ -423,6 +451,18 @@ describe('gateways admin API (API.md §6)', () => {
     });
     expect(swap.status).toBe(200);
     expect(swap.body.data.slice(0, 2).map((g) => g.code)).toEqual(['sandbox-secondary', 'sandbox-primary']);
+    // One gateway.priority row per gateway that moved, each from its old to its new priority; the refused
+    // requests above recorded nothing.
+    for (const [moved, from, to] of [
+      [primary, primary.priority, secondary.priority],
+      [secondary, secondary.priority, primary.priority],
+    ] as const) {
+      const priorityRows = (await auditsOf(moved.id)).filter((r) => r.action === 'gateway.priority');
+      expect(priorityRows.map((r) => r.diff)).toEqual([
+        { before: expect.objectContaining({ priority: from }), after: expect.objectContaining({ priority: to }) },
+      ]);
+    }
+    expect((await auditsOf(rzp.id)).map((r) => r.action)).not.toContain('gateway.priority');
     await routesTo(b, 'sandbox-secondary');
     const back = await a.request('PUT', `${GATEWAYS}/priority`, {
       token: admin,
@@ -498,6 +538,12 @@ describe('gateways admin API (API.md §6)', () => {
     const deleted = await a.request('DELETE', `${GATEWAYS}/${rzp.id}`, { token: admin });
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ id: rzp.id, object: 'gateway', deleted: true });
+    const deletions = (await auditsOf(rzp.id)).filter((r) => r.action === 'gateway.delete');
+    expect(deletions.map((r) => r.diff)).toEqual([
+      { before: expect.objectContaining({ enabled: true }), after: expect.objectContaining({ enabled: false }) },
+    ]);
+    // The refused delete of the gateway with a payment in flight recorded nothing.
+    expect((await auditsOf(primary.id)).map((r) => r.action)).not.toContain('gateway.delete');
     expect((await list()).map((g) => g.code)).not.toContain('rzp-main');
     expect((await a.request('GET', `${GATEWAYS}/${rzp.id}`, { token: admin })).status).toBe(404);
     const row = (await owner.query(`SELECT deleted_at, enabled FROM gateways WHERE id = $1`, [rzp.id])).rows[0];

@@ -8,23 +8,32 @@ import { PhonePeAdapter, type PhonePeMode, type PhonePeWebhookEvent } from './ph
 interface Receiver {
   url: string;
   received: WebhookRequest[];
+  /** Answer the next `n` callbacks 500 (our endpoint failing), then 200 again. */
+  failNext: (n: number) => void;
   close: () => Promise<void>;
 }
 
 async function startReceiver(): Promise<Receiver> {
   const received: WebhookRequest[] = [];
+  let failures = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers as IncomingHttpHeaders, rawBody: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200).end('ok');
+      if (failures > 0) {
+        failures -= 1;
+        res.writeHead(500).end('down');
+      } else {
+        res.writeHead(200).end('ok');
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/webhooks/gateways/phonepe-main`,
     received,
+    failNext: (n) => (failures = n),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -162,6 +171,33 @@ describe.each<PhonePeMode>(['v2', 'v1'])('PhonePeAdapter %s against PhonePeSimul
     expect(await status(attemptId)).toMatchObject({ status: 'pending' });
     await sim.completePayment(attemptId, 'success');
     expect(await status(attemptId)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a connection reset after the pay request was handled → unknown, and a later status finds it', async () => {
+    sim.inject({ resetAfterAccept: true, match: /\/pay$/ });
+    const { attemptId, result } = await create();
+    expect(result).toMatchObject({ status: 'unknown' });
+    expect(sim.orderState(attemptId)).toBe('PENDING'); // PhonePe did create it
+    expect(await status(attemptId)).toMatchObject({ status: 'pending' });
+    await sim.completePayment(attemptId, 'success');
+    expect(await status(attemptId)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a callback answered non-2xx is redelivered: same bytes, still verified, same providerEventId', async () => {
+    const { attemptId } = await create();
+    receiver.failNext(2);
+    const before = sim.deliveries.length;
+    await sim.completePayment(attemptId, 'success');
+    expect(sim.deliveries.slice(before).map((d) => d.status)).toEqual([500, 500, 200]);
+    expect(receiver.received).toHaveLength(3);
+    const [first, ...again] = receiver.received;
+    for (const redelivered of again) {
+      expect(redelivered.rawBody).toBe(first.rawBody);
+      expect(adapter.verifyWebhook(redelivered, ctx())).toBe(true);
+    }
+    const ids = receiver.received.map((w) => adapter.parseWebhook(w, ctx()).providerEventId);
+    expect(ids[0]).toBeDefined();
+    expect(new Set(ids).size).toBe(1);
   });
 
   it.each([429, 500, 503])('HTTP %i on create → failed_retryable', async (code) => {

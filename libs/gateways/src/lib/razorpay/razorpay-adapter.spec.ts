@@ -540,6 +540,66 @@ describe('RazorpayAdapter against the Razorpay simulator (HTTP)', () => {
     expect(receiver.events('payment.captured', orderId)).toHaveLength(0);
     await waitFor(() => receiver.events('payment.captured', orderId)[0]);
   });
+
+  it('sends payment.authorized first; the adapter acknowledges it without acting (captured is the success)', async () => {
+    const { req, orderId } = await createdOrder();
+    simulator.completePayment(orderId, 'authorized');
+    const authorized = await waitFor(() => receiver.events('payment.authorized', orderId)[0]);
+    expect(adapter.verifyWebhook(authorized, ctx)).toBe(true);
+    expect(adapter.parseWebhook(authorized, ctx)).toEqual({
+      error: 'unsupported_event',
+      message: 'Event payment.authorized is not acted on',
+      providerEventId: authorized.headers['x-razorpay-event-id'],
+    });
+    expect(await adapter.getPaymentStatus({ ...req, gatewayReference: orderId }, ctx)).toMatchObject({
+      status: 'pending',
+    });
+  });
+
+  it('out-of-order delivery: payment.captured before payment.authorized still ends succeeded, nothing regresses', async () => {
+    const { req, orderId } = await createdOrder();
+    simulator.inject({ outOfOrderWebhooks: true });
+    simulator.completePayment(orderId, 'captured');
+    await simulator.webhooksSettled();
+    const order = receiver.received
+      .map((w) => JSON.parse(w.rawBody) as { event: string; payload: { payment?: { entity: { order_id: string } } } })
+      .filter((b) => b.payload.payment?.entity.order_id === orderId)
+      .map((b) => b.event);
+    expect(order).toEqual(['order.paid', 'payment.captured', 'payment.authorized']);
+    const parsed = ['order.paid', 'payment.captured', 'payment.authorized'].map((name) => {
+      const webhook = receiver.events(name, orderId)[0];
+      expect(adapter.verifyWebhook(webhook, ctx)).toBe(true);
+      return adapter.parseWebhook(webhook, ctx);
+    });
+    expect(parsed[0]).toMatchObject({ kind: 'payment', status: 'succeeded', attemptId: req.attemptId });
+    expect(parsed[1]).toMatchObject({ kind: 'payment', status: 'succeeded', gatewayReference: orderId });
+    // The late authorisation carries no status the platform could move a captured payment back to.
+    expect(parsed[2]).toMatchObject({ error: 'unsupported_event' });
+    expect(await adapter.getPaymentStatus({ ...req, gatewayReference: orderId }, ctx)).toMatchObject({
+      status: 'succeeded',
+    });
+  });
+
+  it('keeps its connections alive: a second payment flow opens no new connection', async () => {
+    const flow = async () => {
+      const { req, orderId } = await createdOrder();
+      simulator.completePayment(orderId, 'captured');
+      for (let i = 0; i < 3; i += 1) {
+        expect(await adapter.getPaymentStatus({ ...req, gatewayReference: orderId }, ctx)).toMatchObject({
+          status: 'succeeded',
+        });
+      }
+      expect(await adapter.healthCheck(ctx)).toMatchObject({ ok: true });
+    };
+    await flow();
+    // Back-to-back calls may open a second socket (undici frees one on its next turn); a warm pool needs none.
+    const warm = simulator.connectionsOpened;
+    expect(warm).toBeLessThanOrEqual(2);
+    const before = simulator.requests.length;
+    await flow();
+    expect(simulator.requests.length - before).toBeGreaterThanOrEqual(5);
+    expect(simulator.connectionsOpened).toBe(warm);
+  });
 });
 
 describe('parseRazorpayWebhook (RazorpayAdapter.parseWebhook)', () => {

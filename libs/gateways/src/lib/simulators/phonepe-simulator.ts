@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   phonePeCallbackXVerify,
@@ -8,6 +8,7 @@ import {
   phonePeWebhookAuthorization,
   phonePeXVerify,
 } from '../phonepe/phonepe-signature';
+import { simulatorBaseUrl, type SimulatorListenOptions } from './simulator-listen';
 
 /**
  * A PhonePe PG stand-in on loopback (GATEWAY_APIS.md §4) serving v1 (`/pg/v1/*`, X-VERIFY) and v2 (OAuth +
@@ -34,6 +35,11 @@ export interface PhonePeSimulatorOptions {
   rejectDuplicateIds?: boolean;
   /** Epoch ms. */
   now?: () => number;
+  /**
+   * A callback answered non-2xx (or not at all) is sent again, the same bytes and headers, this many times with a
+   * short backoff (default 2). GATEWAY_APIS.md §4 asks for redelivery; PhonePe's own schedule is not published.
+   */
+  callbackRedeliveries?: number;
 }
 
 export interface PhonePeFault {
@@ -44,6 +50,8 @@ export interface PhonePeFault {
   times?: number;
   /** Handle the request (state changes happen) but never answer. */
   timeoutAfterAccept?: boolean;
+  /** Handle the request (state changes happen), then drop the connection without an answer. */
+  resetAfterAccept?: boolean;
   /** Answer an HTML error page (with `status`, default 502). */
   htmlBody?: boolean;
   /** Send the next callbacks twice. */
@@ -100,6 +108,9 @@ export class PhonePeSimulator {
   readonly options: Required<Omit<PhonePeSimulatorOptions, 'callbackUrl'>> & { callbackUrl?: string };
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private host: string | undefined;
+  /** TCP connections accepted since start: what keep-alive tests count. */
+  connectionsOpened = 0;
   private readonly orders = new Map<string, Order>();
   private readonly refunds = new Map<string, Refund>();
   private readonly tokens = new Map<string, number>(); // token → expires_at (epoch s)
@@ -125,25 +136,34 @@ export class PhonePeSimulator {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
       rejectDuplicateIds: options.rejectDuplicateIds ?? true,
       now: options.now ?? Date.now,
+      callbackRedeliveries: options.callbackRedeliveries ?? 2,
     };
   }
 
-  async start(): Promise<string> {
+  async start(listen: SimulatorListenOptions = {}): Promise<string> {
     const server = createServer((req, res) => {
       void this.handle(req, res);
     });
     server.on('connection', (socket) => {
+      this.connectionsOpened += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     this.server = server;
+    this.host = listen.host;
     return this.baseUrl;
   }
 
   get baseUrl(): string {
     if (!this.server) throw new Error('PhonePeSimulator is not started');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return simulatorBaseUrl(this.server, this.host);
   }
 
   async stop(): Promise<void> {
@@ -167,7 +187,13 @@ export class PhonePeSimulator {
     if (fault.duplicateCallback !== undefined || fault.lateCallbackMs !== undefined) {
       this.callbackFaults = { duplicateCallback: fault.duplicateCallback, lateCallbackMs: fault.lateCallbackMs };
     }
-    if (fault.latencyMs !== undefined || fault.status !== undefined || fault.timeoutAfterAccept || fault.htmlBody) {
+    if (
+      fault.latencyMs !== undefined ||
+      fault.status !== undefined ||
+      fault.timeoutAfterAccept ||
+      fault.resetAfterAccept ||
+      fault.htmlBody
+    ) {
       this.faults.push({ ...fault, remaining: fault.times ?? 1 });
     }
   }
@@ -249,6 +275,10 @@ export class PhonePeSimulator {
       reply = fail(400, 'BAD_REQUEST', 'Invalid request');
     }
     if (fault?.timeoutAfterAccept) return; // handled, never answered
+    if (fault?.resetAfterAccept) {
+      req.socket.destroy();
+      return;
+    }
     send(res, reply);
   }
 
@@ -643,15 +673,25 @@ export class PhonePeSimulator {
     const run = (async () => {
       if (faults.lateCallbackMs) await sleep(faults.lateCallbackMs);
       for (let i = 0; i < copies; i += 1) {
-        const record = { ...delivery };
-        this.deliveries.push(record);
-        if (!record.url) continue;
-        try {
-          const res = await fetch(record.url, { method: 'POST', headers: record.headers, body: record.body });
-          await res.text();
-          record.status = res.status;
-        } catch {
-          record.status = 'error';
+        // At least once: the same bytes until a 2xx or the redeliveries run out.
+        for (let attempt = 0; attempt <= this.options.callbackRedeliveries; attempt += 1) {
+          const record = { ...delivery };
+          this.deliveries.push(record);
+          if (!record.url) break;
+          try {
+            const res = await fetch(record.url, {
+              method: 'POST',
+              headers: record.headers,
+              body: record.body,
+              signal: AbortSignal.timeout(5000),
+            });
+            await res.text();
+            record.status = res.status;
+          } catch {
+            record.status = 'error';
+          }
+          if (typeof record.status === 'number' && record.status >= 200 && record.status < 300) break;
+          if (attempt < this.options.callbackRedeliveries) await sleep(20 * 2 ** attempt);
         }
       }
     })();

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { hmacSha256Hex } from '../webhook-signature';
+import { simulatorBaseUrl, type SimulatorListenOptions } from './simulator-listen';
 
 /**
  * A local stand-in for api.razorpay.com (GATEWAY_APIS.md §1 and §4), for contract and end-to-end tests. A real
@@ -11,8 +12,9 @@ import { hmacSha256Hex } from '../webhook-signature';
  * `GET /v1/payments/:id`, `POST /v1/payments/:id/capture`, `POST /v1/payments/:id/refund` (with
  * `X-Refund-Idempotency`), `GET /v1/payments/:id/refunds`, `GET /v1/refunds/:id`.
  *
- * Test hooks (the browser's part, which has no API): `completePayment` plays the customer finishing Checkout,
- * `settleRefund` moves a pending refund on, `inject` queues faults for the next requests.
+ * Test hooks (the browser's part, which has no API): `completePayment` (or `POST /__control/complete`) plays the
+ * customer finishing Checkout, `settleRefund` moves a pending refund on, `inject` queues faults for the next
+ * requests.
  */
 
 export interface RazorpaySimulatorOptions {
@@ -46,6 +48,11 @@ export interface RazorpayFault {
   duplicateWebhook?: boolean;
   /** Webhook faults: delay each delivery. */
   lateWebhookMs?: number;
+  /**
+   * Webhook faults, for the next customer completion or late authorisation only: its events are sent newest first,
+   * one after the other (`order.paid`, `payment.captured`, then `payment.authorized`), as §1.7 allows.
+   */
+  outOfOrderWebhooks?: boolean;
 }
 
 export type RazorpayCheckoutOutcome =
@@ -156,8 +163,14 @@ export class RazorpaySimulator {
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private faults: (RazorpayFault & { remaining: number })[] = [];
   private webhookFaults: Pick<RazorpayFault, 'duplicateWebhook' | 'lateWebhookMs'> = {};
+  private outOfOrderNext = false;
+  /** While set, emitted events wait here to be sent in reverse (see `outOfOrderWebhooks`). */
+  private held: (() => Promise<void>)[] | undefined;
   private readonly webhookRedeliveries: number;
   private readonly sockets = new Set<Socket>();
+  private host: string | undefined;
+  /** TCP connections accepted since start: what keep-alive tests count. */
+  connectionsOpened = 0;
   private readonly deliveries = new Set<Promise<void>>();
   private server: Server | undefined;
 
@@ -170,23 +183,31 @@ export class RazorpaySimulator {
     this.webhookRedeliveries = options.webhookRedeliveries ?? 2;
   }
 
-  /** Listens on 127.0.0.1 on a free port; resolves with the base URL to configure as `config.baseUrl`. */
-  async start(): Promise<string> {
+  /** Listens (default: 127.0.0.1, a free port); resolves with the base URL to configure as `config.baseUrl`. */
+  async start(listen: SimulatorListenOptions = {}): Promise<string> {
     const server = createServer((req, res) => {
       void this.handle(req, res);
     });
     server.on('connection', (socket) => {
+      this.connectionsOpened += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port ?? 0, listen.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     this.server = server;
+    this.host = listen.host;
     return this.baseUrl;
   }
 
   get baseUrl(): string {
     if (!this.server) throw new Error('RazorpaySimulator is not started');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return simulatorBaseUrl(this.server, this.host);
   }
 
   async stop(): Promise<void> {
@@ -203,6 +224,7 @@ export class RazorpaySimulator {
     if (fault.duplicateWebhook !== undefined || fault.lateWebhookMs !== undefined) {
       this.webhookFaults = { duplicateWebhook: fault.duplicateWebhook, lateWebhookMs: fault.lateWebhookMs };
     }
+    if (fault.outOfOrderWebhooks) this.outOfOrderNext = true;
     const requestFault =
       fault.latencyMs !== undefined ||
       fault.status !== undefined ||
@@ -215,6 +237,7 @@ export class RazorpaySimulator {
   clearFaults(): void {
     this.faults = [];
     this.webhookFaults = {};
+    this.outOfOrderNext = false;
   }
 
   /** Resolves when every webhook delivery started so far has finished (including redeliveries). */
@@ -230,6 +253,13 @@ export class RazorpaySimulator {
   completePayment(
     orderId: string,
     outcome: RazorpayCheckoutOutcome = 'captured',
+  ): { razorpay_payment_id: string; razorpay_order_id: string; razorpay_signature: string } {
+    return this.oneGo(() => this.complete(orderId, outcome));
+  }
+
+  private complete(
+    orderId: string,
+    outcome: RazorpayCheckoutOutcome,
   ): { razorpay_payment_id: string; razorpay_order_id: string; razorpay_signature: string } {
     const order = this.orders.get(orderId);
     if (!order) throw new Error(`No order ${orderId}`);
@@ -279,6 +309,7 @@ export class RazorpaySimulator {
       this.emit('payment.failed', { payment: snapshot(payment) });
     } else {
       payment.status = 'authorized';
+      this.emit('payment.authorized', { payment: snapshot(payment) });
       if (outcome === 'captured') this.capture(payment);
     }
     return {
@@ -292,8 +323,34 @@ export class RazorpaySimulator {
   lateAuthorize(paymentId: string): void {
     const payment = this.payments.get(paymentId);
     if (!payment || payment.status !== 'failed') throw new Error(`Payment ${paymentId} is not failed`);
-    payment.status = 'authorized';
-    this.capture(payment);
+    this.oneGo(() => {
+      payment.status = 'authorized';
+      this.emit('payment.authorized', { payment: snapshot(payment) });
+      this.capture(payment);
+    });
+  }
+
+  /** Runs one customer-visible step; with `outOfOrderWebhooks` pending, sends its events newest first, in turn. */
+  private oneGo<T>(step: () => T): T {
+    if (!this.outOfOrderNext) return step();
+    this.outOfOrderNext = false;
+    const held: (() => Promise<void>)[] = [];
+    this.held = held;
+    try {
+      return step();
+    } finally {
+      this.held = undefined;
+      this.track(
+        (async () => {
+          for (const send of held.reverse()) await send();
+        })(),
+      );
+    }
+  }
+
+  private track(delivery: Promise<void>): void {
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
   }
 
   /** Moves a pending refund to its final state and sends the matching webhook. */
@@ -370,6 +427,7 @@ export class RazorpaySimulator {
   }
 
   private async route(method: string, url: URL, req: IncomingMessage, rawBody: string, holdMs: number): Promise<Reply> {
+    if (method === 'POST' && url.pathname === '/__control/complete') return this.control(rawBody);
     if (!this.authorised(req.headers.authorization)) {
       return error(401, 'The api key provided is invalid');
     }
@@ -419,6 +477,29 @@ export class RazorpaySimulator {
       }
       default:
         return error(404, 'The requested URL was not found on the server.');
+    }
+  }
+
+  /**
+   * `completePayment` over HTTP, for a simulator run from `scripts/simulators.mjs` where no test holds the object:
+   * `{"orderId": "order_…", "outcome": "captured" | "authorized" | "failed"}`. Not a Razorpay endpoint.
+   */
+  private control(rawBody: string): Reply {
+    let json: { orderId?: unknown; outcome?: unknown } | undefined;
+    try {
+      json = JSON.parse(rawBody) as typeof json;
+    } catch {
+      json = undefined;
+    }
+    const orderId = json?.orderId;
+    const outcome = json?.outcome;
+    if (typeof orderId !== 'string' || (outcome !== 'captured' && outcome !== 'authorized' && outcome !== 'failed')) {
+      return error(400, 'orderId and outcome (captured|authorized|failed) are required');
+    }
+    try {
+      return { status: 200, body: this.completePayment(orderId, outcome) };
+    } catch (e) {
+      return error(400, e instanceof Error ? e.message : 'The order cannot be completed', 'orderId');
     }
   }
 
@@ -604,9 +685,9 @@ export class RazorpaySimulator {
     const { duplicateWebhook, lateWebhookMs } = this.webhookFaults;
     const copies = duplicateWebhook ? 2 : 1;
     for (let i = 0; i < copies; i += 1) {
-      const delivery = this.deliver(url, event, eventId, rawBody, lateWebhookMs ?? 0);
-      this.deliveries.add(delivery);
-      void delivery.finally(() => this.deliveries.delete(delivery));
+      const send = () => this.deliver(url, event, eventId, rawBody, lateWebhookMs ?? 0);
+      if (this.held) this.held.push(send);
+      else this.track(send());
     }
   }
 

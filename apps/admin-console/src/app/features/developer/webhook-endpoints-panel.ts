@@ -48,6 +48,21 @@ const DISABLED_REASONS: Record<string, string> = {
 @Component({
   selector: 'app-webhook-endpoints-panel',
   imports: [DatePipe, ConfirmDialog, EndpointForm, OneTimeSecret, PageState, StatusBadge, WebhookTestResultView],
+  // A long URL wraps and the six actions wrap onto a second line, so the table fits the page instead of scrolling
+  // sideways and hiding the URL.
+  styles: `
+    .endpoint-url {
+      overflow-wrap: anywhere;
+      min-width: 12rem;
+    }
+    .action-buttons {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: flex-end;
+      gap: 0.35rem;
+      min-width: 14rem;
+    }
+  `,
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="card card-pad" data-testid="endpoints-panel">
@@ -107,7 +122,7 @@ const DISABLED_REASONS: Record<string, string> = {
               @for (endpoint of endpoints(); track endpoint.id) {
                 <tr data-testid="endpoint-row" [attr.data-endpoint-id]="endpoint.id">
                   <td>
-                    <div class="cell-title" data-testid="endpoint-row-url">{{ endpoint.url }}</div>
+                    <div class="cell-title endpoint-url" data-testid="endpoint-row-url">{{ endpoint.url }}</div>
                     <div class="cell-sub">
                       <code>{{ endpoint.id }}</code>
                       @if (endpoint.description) {
@@ -138,71 +153,73 @@ const DISABLED_REASONS: Record<string, string> = {
                   </td>
                   <td class="nowrap">{{ endpoint.createdAt | date: 'medium' }}</td>
                   <td class="actions">
-                    @if (canTest()) {
-                      <button
-                        type="button"
-                        class="btn btn-secondary btn-sm"
-                        data-testid="endpoint-test"
-                        [disabled]="testing() === endpoint.id"
-                        (click)="sendTest(endpoint)"
-                      >
-                        {{ testing() === endpoint.id ? 'Sending…' : 'Send test event' }}
-                      </button>
-                    }
-                    @if (canManage()) {
-                      <button
-                        type="button"
-                        class="btn btn-secondary btn-sm"
-                        data-testid="endpoint-edit"
-                        [attr.aria-expanded]="editing() === endpoint.id"
-                        (click)="openEdit(endpoint)"
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        class="btn btn-secondary btn-sm"
-                        data-testid="endpoint-rotate"
-                        (click)="pending.set({ kind: 'rotate', endpoint })"
-                      >
-                        Rotate secret
-                      </button>
-                      @if (endpoint.status === 'enabled') {
+                    <div class="action-buttons">
+                      @if (canTest()) {
                         <button
                           type="button"
                           class="btn btn-secondary btn-sm"
-                          data-testid="endpoint-disable"
-                          (click)="pending.set({ kind: 'disable', endpoint })"
+                          data-testid="endpoint-test"
+                          [disabled]="testing() === endpoint.id"
+                          (click)="sendTest(endpoint)"
                         >
-                          Disable
-                        </button>
-                      } @else {
-                        <button
-                          type="button"
-                          class="btn btn-secondary btn-sm"
-                          data-testid="endpoint-enable"
-                          (click)="setStatus(endpoint, 'enabled')"
-                        >
-                          Enable
+                          {{ testing() === endpoint.id ? 'Sending…' : 'Send test event' }}
                         </button>
                       }
-                      <button
-                        type="button"
-                        class="btn btn-secondary btn-sm"
-                        data-testid="endpoint-redeliver-failed-open"
-                        (click)="openRedeliverFailed(endpoint)"
-                      >
-                        Redeliver failed…
-                      </button>
-                      <button
-                        type="button"
-                        class="btn btn-danger-outline btn-sm"
-                        data-testid="endpoint-delete"
-                        (click)="pending.set({ kind: 'delete', endpoint })"
-                      >
-                        Delete
-                      </button>
-                    }
+                      @if (canManage()) {
+                        <button
+                          type="button"
+                          class="btn btn-secondary btn-sm"
+                          data-testid="endpoint-edit"
+                          [attr.aria-expanded]="editing() === endpoint.id"
+                          (click)="openEdit(endpoint)"
+                        >
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          class="btn btn-secondary btn-sm"
+                          data-testid="endpoint-rotate"
+                          (click)="pending.set({ kind: 'rotate', endpoint })"
+                        >
+                          Rotate secret
+                        </button>
+                        @if (endpoint.status === 'enabled') {
+                          <button
+                            type="button"
+                            class="btn btn-secondary btn-sm"
+                            data-testid="endpoint-disable"
+                            (click)="pending.set({ kind: 'disable', endpoint })"
+                          >
+                            Disable
+                          </button>
+                        } @else {
+                          <button
+                            type="button"
+                            class="btn btn-secondary btn-sm"
+                            data-testid="endpoint-enable"
+                            (click)="setStatus(endpoint, 'enabled')"
+                          >
+                            Enable
+                          </button>
+                        }
+                        <button
+                          type="button"
+                          class="btn btn-secondary btn-sm"
+                          data-testid="endpoint-redeliver-failed-open"
+                          (click)="openRedeliverFailed(endpoint)"
+                        >
+                          Redeliver failed…
+                        </button>
+                        <button
+                          type="button"
+                          class="btn btn-danger-outline btn-sm"
+                          data-testid="endpoint-delete"
+                          (click)="pending.set({ kind: 'delete', endpoint })"
+                        >
+                          Delete
+                        </button>
+                      }
+                    </div>
                   </td>
                 </tr>
                 @if (redeliverFailedFor() === endpoint.id) {

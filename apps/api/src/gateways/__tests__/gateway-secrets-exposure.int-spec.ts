@@ -25,7 +25,8 @@ describe('gateway credentials never leak after creation', () => {
     webhookSecret: `rzpWebhook${randomBytes(12).toString('hex')}`,
     phonepeSalt: `ppSalt${randomBytes(12).toString('hex')}`,
     phonepeClientSecret: `ppClientSecret${randomBytes(12).toString('hex')}`,
-    phonepeWebhookPassword: `ppHookPass${randomBytes(12).toString('hex')}`,
+    // 8–20 characters with letters and digits (PhonePe's dashboard rule, enforced on create)
+    phonepeWebhookPassword: `ppHook7${randomBytes(6).toString('hex')}`,
   };
   // PhonePe v2 authenticates its webhooks with SHA256(username:password): as good as the password to a forger.
   const phonepeWebhookAuthorization = phonePeWebhookAuthorization('lsp_leak_hook', secrets.phonepeWebhookPassword);

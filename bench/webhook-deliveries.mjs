@@ -7,8 +7,8 @@
 // the payment API: POST /api/v1/payments req/s without (A) and with (B) a backlog being worked, interleaved
 // A B A B … A after discarded warm-up runs, with the mean and spread of each and the ratio.
 //   node bench/webhook-deliveries.mjs [--events 1000] [--endpoints 4] [--workers 1,2] [--ab-workers 1]
-//        [--rounds 3] [--duration 8] [--warmups 3] [--connections 20] [--worker-nice 10] [--pin] [--profile dir]
-// --worker-nice n: the workers' WORKER_NICE (default 10, what `npm start` and docker-compose give workers that
+//        [--rounds 3] [--duration 8] [--warmups 3] [--connections 20] [--worker-nice 19] [--pin] [--profile dir]
+// --worker-nice n: the workers' WORKER_NICE (default 19, what `npm start` and docker-compose give workers that
 // share a host with the API; 0 shows what deliveries cost when they compete for the CPU as equals);
 // --pin: the API on CPU 0 and the workers on CPU 1 (taskset).
 // Needs PostgreSQL, Redis and built apps (`npx nx run-many -t build -p api workers`).
@@ -36,7 +36,7 @@ const rounds = arg('rounds', 3);
 const duration = arg('duration', 8);
 const warmups = arg('warmups', 3);
 const connections = arg('connections', 20);
-const workerNice = arg('worker-nice', 10);
+const workerNice = arg('worker-nice', 19);
 const pin = process.argv.includes('--pin');
 // --profile <dir>: the worker processes write a V8 CPU profile there (load it in Chrome DevTools).
 const profileDir = option('profile', null);

@@ -73,7 +73,7 @@ for (const [name, script] of [
   ['workers', 'dist/apps/workers/main.js'],
 ]) {
   // The workers share this host with the API and PostgreSQL: background work yields the CPU to requests.
-  const childEnv = name === 'workers' ? { WORKER_NICE: '10', ...env } : env;
+  const childEnv = name === 'workers' ? { WORKER_NICE: '19', ...env } : env;
   const child = spawn(process.execPath, [script], { cwd: root, env: childEnv, stdio: 'inherit' });
   children.set(name, child);
   child.on('exit', (code, signal) => {

@@ -44,7 +44,13 @@ describe('alerts', () => {
     expect(await row.getByTestId('alert-status').textContent()).toContain('open');
     await snap(page, 'o6-alerts-live');
 
+    // The API's answer is checked first, so a failure says whether the request or the page went wrong.
+    const acknowledged = page.waitForResponse(
+      (res) => res.request().method() === 'POST' && res.url().endsWith(`/admin/alerts/${id}/acknowledge`),
+    );
     await row.getByTestId('alert-acknowledge').click();
+    const answer = await acknowledged;
+    expect({ status: answer.status(), body: await answer.text() }).toMatchObject({ status: 200 });
     await row.getByTestId('alert-status').filter({ hasText: 'acknowledged' }).waitFor();
     expect(await row.getByTestId('alert-status').textContent()).toContain(adminEmail);
     expect(await row.getByTestId('alert-acknowledge').count()).toBe(0);

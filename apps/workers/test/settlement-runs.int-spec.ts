@@ -255,16 +255,19 @@ describe('settlement runs (real PostgreSQL)', () => {
       const amounts = Array.from({ length: 60 }, (_, i) => 1_000 + i * 7);
       expected += (await seedCaptures(owner, db, merchant, amounts)).reduce((s, c) => s + c.net, 0);
     }
-    const first = await requestRun(null);
-    const second = await requestRun(null);
-    const claimed = [await claimRun(db, LEASE_MS), await claimRun(db, LEASE_MS)];
-    expect(claimed.map((r) => r?.id).sort()).toEqual([first.id, second.id].sort());
-    // Both at once, 7 items per settlement, so their batches interleave merchant by merchant.
+    // Two runs per merchant, each run one merchant's: a run for every merchant would also release and settle what
+    // other suites are doing to their own merchants in the shared database at this moment (a manual run releases
+    // everything captured up to its cut-off).
+    const requested = [];
+    for (const merchant of merchants) requested.push(await requestRun(merchant), await requestRun(merchant));
+    const claimed = [];
+    for (let i = 0; i < requested.length; i++) claimed.push(await claimRun(db, LEASE_MS));
+    expect(claimed.map((r) => r?.id).sort()).toEqual(requested.map((r) => r.id).sort());
+    // All at once, 7 items per settlement, so the batches of each merchant's two runs interleave.
     const done = await Promise.all(
       claimed.map((run) => executeRun(db, run as SettlementRunRow, { batchSize: 7, leaseMs: LEASE_MS })),
     );
-    expect(done.map((r) => r.status)).toEqual(['completed', 'completed']);
-    // Counted per merchant: the runs cover every merchant, earlier tests' leftovers too.
+    expect(done.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
     const { rows: byRun } = await owner.query(
       `SELECT s.run_id, count(*)::int AS n FROM settlement_items i JOIN settlements s ON s.id = i.settlement_id
         WHERE i.merchant_id = ANY($1) GROUP BY s.run_id`,

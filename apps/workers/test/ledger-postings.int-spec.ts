@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import {
   Database,
   dataSourceFor,
+  isPendingRelease,
   journalIdByReference,
   postCapture,
   postJournal,
@@ -105,7 +106,7 @@ describe('ledger postings (real PostgreSQL)', () => {
     const released = await db.platform((em) =>
       releaseDue(em, new Date(capturedAt.getTime() + 2 * DAY), { merchantId: merchant }),
     );
-    expect(released).toEqual({ released: 1, amount: 49_000 });
+    expect(released).toEqual({ released: 1, amount: 49_000, refused: [] });
     expect(await balances(merchant)).toEqual({ merchant_pending: 0, merchant_available: 49_000 });
 
     const refund = await insertSucceededRefund(owner, payment, 10_000);
@@ -124,8 +125,77 @@ describe('ledger postings (real PostgreSQL)', () => {
     await db.platform((em) => postCapture(em, early, new Date(cutoff.getTime() - 60_000)));
     await db.platform((em) => postCapture(em, late, new Date(cutoff.getTime() + 60_000)));
     const result = await db.platform((em) => releaseDue(em, cutoff, { merchantId: merchant, capturedBefore: cutoff }));
-    expect(result).toEqual({ released: 1, amount: 980 });
+    expect(result).toEqual({ released: 1, amount: 980, refused: [] });
     expect(await balances(merchant)).toEqual({ merchant_pending: 1_960, merchant_available: 980 });
+  });
+
+  it('holds a release the ledger refuses, alerts once, moves the rest of the batch, and retries it later', async () => {
+    const merchant = await createLedgerMerchant(owner);
+    const [small, large] = [
+      await insertCapturedPayment(owner, merchant, 1_000),
+      await insertCapturedPayment(owner, merchant, 10_000),
+    ];
+    const t0 = Date.now();
+    await db.platform((em) => postCapture(em, small, new Date(t0 - 120_000))); // pending 980
+    await db.platform((em) => postCapture(em, large, new Date(t0 - 60_000))); // pending 10 780
+    // A hand-made journal takes 9 000 out of pending: the small release still fits, the large one no longer does.
+    const move = (reference: string, from: 'merchant_pending' | 'merchant_available', amount: number) =>
+      db.platform((em) =>
+        postJournal(
+          em,
+          new JournalBuilder('adjustment', `${reference}:${merchant}`, merchant)
+            .debit(merchantAccount(from, merchant, 'INR'), amount)
+            .credit(
+              merchantAccount(from === 'merchant_pending' ? 'merchant_available' : 'merchant_pending', merchant, 'INR'),
+              amount,
+            )
+            .build(),
+        ),
+      );
+    await move('drain', 'merchant_pending', 9_000);
+
+    const until = new Date(t0 + 3 * DAY);
+    const first = await db.platform((em) => releaseDue(em, until, { merchantId: merchant }));
+    expect(first).toMatchObject({ released: 1, amount: 980 });
+    expect(first.refused).toEqual([
+      { paymentId: large, merchantId: merchant, currency: 'INR', amount: 9_800, reason: expect.any(String) },
+    ]);
+    expect(await balances(merchant)).toEqual({ merchant_pending: 800, merchant_available: 9_980 });
+    const { rows: held } = await owner.query(
+      `SELECT payment_id, retry_after, refusal FROM ledger_pending_releases WHERE merchant_id = $1`,
+      [merchant],
+    );
+    expect(held).toEqual([
+      { payment_id: large, retry_after: new Date(until.getTime() + 3_600_000), refusal: expect.any(String) },
+    ]);
+    const alerts = async () =>
+      (
+        await owner.query(
+          `SELECT severity, status, occurrences, merchant_id, details->>'amount' AS amount FROM alerts WHERE fingerprint = $1`,
+          [`ledger-release-refused:${large}`],
+        )
+      ).rows;
+    expect(await alerts()).toEqual([
+      { severity: 'critical', status: 'open', occurrences: 1, merchant_id: merchant, amount: '9800' },
+    ]);
+
+    // Held: the next pass before its retry time leaves it alone (no second alert, no failure).
+    expect(await db.platform((em) => releaseDue(em, until, { merchantId: merchant }))).toEqual({
+      released: 0,
+      amount: 0,
+      refused: [],
+    });
+    expect(await alerts()).toMatchObject([{ status: 'open', occurrences: 1 }]);
+
+    // Repaired by a journal that gives the 9 000 back: the retry moves it and resolves the alert.
+    await move('repair', 'merchant_available', 9_000);
+    const retried = await db.platform((em) =>
+      releaseDue(em, new Date(until.getTime() + 2 * 3_600_000), { merchantId: merchant }),
+    );
+    expect(retried).toEqual({ released: 1, amount: 9_800, refused: [] });
+    expect(await balances(merchant)).toEqual({ merchant_pending: 0, merchant_available: 10_780 });
+    expect(await alerts()).toMatchObject([{ status: 'resolved' }]);
+    expect(await db.platform((em) => isPendingRelease(em, large))).toBe(false);
   });
 
   it('refuses a refund that would overdraw the wallet, posting nothing', async () => {

@@ -7,9 +7,12 @@ import {
   ensureScheduledRuns,
   executeRun,
   findRun,
+  merchantAccount,
+  platformAccount,
+  postJournal,
   type SettlementRunRow,
 } from '@lsp/persistence';
-import { newId, scheduledCutoff } from '@lsp/domain';
+import { JournalBuilder, newId, scheduledCutoff } from '@lsp/domain';
 import { testConfig } from './helpers';
 import { createLedgerMerchant } from './factories/ledger.factory';
 import { refundNow, releaseMatured, seedCaptures } from './factories/settlement.factory';
@@ -168,6 +171,41 @@ describe('settlement runs (real PostgreSQL)', () => {
     const byCurrency = Object.fromEntries((await settlementsOf(merchant)).map((s) => [s.currency, s.amount]));
     expect(byCurrency).toEqual({ INR: inr[0].net + inr[1].net, USD: usd[0].net });
     expect((await balances(merchant, 'USD')).merchant_settled).toBe(usd[0].net);
+  });
+
+  it("completes a run when one of a merchant's releases is refused: the rest is settled, the refusal named", async () => {
+    const merchant = await createLedgerMerchant(owner, 'T+1');
+    const [inr] = await seedCaptures(owner, db, merchant, [10_000]);
+    const [usd] = await seedCaptures(owner, db, merchant, [500], { currency: 'USD' });
+    // A hand-made journal took most of the INR pending wallet: its release would overdraw it.
+    await db.platform((em) =>
+      postJournal(
+        em,
+        new JournalBuilder('adjustment', `drain:${merchant}`, merchant)
+          .debit(merchantAccount('merchant_pending', merchant, 'INR'), 9_000)
+          .credit(platformAccount('platform_commission', 'INR'), 9_000)
+          .build(),
+      ),
+    );
+    const run = await requestRun(merchant);
+    const [done] = await runOpen();
+
+    expect(done).toMatchObject({ id: run.id, status: 'completed', settlements_created: 1, items_settled: '1' });
+    expect(done.refusals).toEqual([
+      {
+        merchantId: merchant,
+        currency: 'INR',
+        code: 'release_refused',
+        message: expect.stringContaining(inr.paymentId),
+      },
+    ]);
+    expect((await settlementsOf(merchant)).map((s) => [s.currency, s.amount])).toEqual([['USD', usd.net]]);
+    expect(await balances(merchant)).toEqual({ merchant_pending: inr.net - 9_000 });
+    const { rows: held } = await owner.query(
+      `SELECT payment_id, refusal IS NOT NULL AS refused FROM ledger_pending_releases WHERE merchant_id = $1`,
+      [merchant],
+    );
+    expect(held).toEqual([{ payment_id: inr.paymentId, refused: true }]);
   });
 
   it('settles only what was captured by the cut-off', async () => {

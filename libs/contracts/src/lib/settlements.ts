@@ -39,7 +39,8 @@ export type SettlementRunStatusView = 'requested' | 'running' | 'completed' | 'f
 export interface SettlementRefusalView {
   merchantId: string;
   currency: string;
-  code: 'insufficient_funds' | 'non_positive_net';
+  /** `release_refused`: captures held in pending because releasing them would overdraw it (see the alerts). */
+  code: 'insufficient_funds' | 'non_positive_net' | 'release_refused';
   message: string;
 }
 

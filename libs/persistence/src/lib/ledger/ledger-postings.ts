@@ -14,18 +14,22 @@ import {
 import { sql } from '../sql';
 import { candidateCommissionRules } from './commission-rules';
 import {
+  type DueReleaseRow,
   type JournalPosting,
   type PostedJournal,
   captureJournalOf,
   dueReleases,
+  holdPendingRelease,
   isPendingRelease,
   journalIdByReference,
   lockLedger,
   postJournal,
   postJournalPosting,
+  postJournals,
   refundTotalsOf,
-  removePendingRelease,
+  removePendingReleases,
 } from './ledger.repository';
+import { raiseAlert, resolveAlertByFingerprint } from '../alerts';
 
 /** A posting that cannot happen yet (its capture is not posted); the caller retries later. */
 export class LedgerNotReadyError extends Error {
@@ -231,9 +235,25 @@ export async function postRefund(
 }
 
 export interface ReleaseResult {
+  /** Releases taken off the queue: posted, or with nothing left to move after refunds. */
   released: number;
   amount: number;
+  /** Releases the ledger refused (they would overdraw the pending wallet): held, retried after `RELEASE_RETRY_MS`. */
+  refused: RefusedRelease[];
 }
+
+export interface RefusedRelease {
+  paymentId: string;
+  merchantId: string;
+  currency: string;
+  amount: number;
+  reason: string;
+}
+
+/** How long a refused release waits before it is tried again. */
+export const RELEASE_RETRY_MS = 3_600_000;
+
+export const releaseRefusedFingerprint = (paymentId: string): string => `ledger-release-refused:${paymentId}`;
 
 /**
  * Pending → available for captures whose settlement cut-off has passed by `until` (and, with `capturedBefore`,
@@ -241,6 +261,11 @@ export interface ReleaseResult {
  * payment (reference `release:<paymentId>`, so a crash and rerun never moves it twice) for what is left of its
  * net after refunds taken from pending. Runs under the ledger lock in the caller's transaction; callers keep
  * `limit` small so the lock is short, and loop.
+ *
+ * The batch's journals are posted in one statement, each in its own subtransaction, so a release the ledger
+ * refuses as an overdraft is taken back alone: it stays queued with its refusal, waits `RELEASE_RETRY_MS`, and
+ * raises an alert naming the payment, while the rest of the batch (other merchants' money) moves on. The alert
+ * is resolved when the release goes through. Any other failure fails the batch.
  */
 export async function releaseDue(
   em: EntityManager,
@@ -255,24 +280,80 @@ export async function releaseDue(
     options.merchantId ?? null,
     options.capturedBefore ?? null,
   );
-  let amount = 0;
-  let released = 0;
+  const planned: { row: DueReleaseRow; remaining: number; posting: JournalPosting | null }[] = [];
   for (const row of due) {
     const capture = await captureJournalOf(em, row.payment_id);
     if (!capture) throw new Error(`pending release ${row.capture_journal_id} has no capture journal`);
     const refunds = await refundTotalsOf(em, row.payment_id);
     const remaining = Number(capture.gross_amount) - Number(capture.commission_amount) - refunds.merchantReversed;
-    if (remaining > 0) {
-      const currency = row.currency as Currency;
-      const journal = new JournalBuilder('release', journalReference.release(row.payment_id), row.merchant_id)
-        .debit(merchantAccount('merchant_pending', row.merchant_id, currency), remaining)
-        .credit(merchantAccount('merchant_available', row.merchant_id, currency), remaining)
-        .build();
-      const posted = await postJournal(em, journal, { paymentId: row.payment_id, grossAmount: remaining });
-      if (posted.created) amount += remaining;
-    }
-    await removePendingRelease(em, row.capture_journal_id);
-    released++;
+    const currency = row.currency as Currency;
+    const posting =
+      remaining > 0
+        ? {
+            journal: new JournalBuilder('release', journalReference.release(row.payment_id), row.merchant_id)
+              .debit(merchantAccount('merchant_pending', row.merchant_id, currency), remaining)
+              .credit(merchantAccount('merchant_available', row.merchant_id, currency), remaining)
+              .build(),
+            header: { paymentId: row.payment_id, grossAmount: remaining },
+          }
+        : null;
+    planned.push({ row, remaining, posting });
   }
-  return { released, amount };
+  const postings = planned.flatMap((p) => (p.posting ? [p.posting] : []));
+  const outcomes = postings.length > 0 ? await postJournals(em, postings) : [];
+
+  let amount = 0;
+  const done: DueReleaseRow[] = [];
+  const refused: { row: DueReleaseRow; remaining: number; reason: string }[] = [];
+  let next = 0;
+  for (const { row, remaining, posting } of planned) {
+    const outcome = posting ? outcomes[next++] : null;
+    if (outcome && !outcome.ok) {
+      if (!(outcome.error instanceof LedgerError && outcome.error.code === 'insufficient_funds')) throw outcome.error;
+      refused.push({ row, remaining, reason: outcome.error.message });
+      continue;
+    }
+    if (outcome?.posted.created) amount += remaining;
+    done.push(row);
+  }
+  await removePendingReleases(
+    em,
+    done.map((row) => row.capture_journal_id),
+  );
+  for (const row of done) {
+    if (row.retry_after !== null) await resolveAlertByFingerprint(em, releaseRefusedFingerprint(row.payment_id));
+  }
+  const retryAfter = new Date(until.getTime() + RELEASE_RETRY_MS);
+  for (const { row, remaining, reason } of refused) {
+    await holdPendingRelease(em, row.capture_journal_id, retryAfter, reason);
+    await raiseAlert(em, {
+      fingerprint: releaseRefusedFingerprint(row.payment_id),
+      severity: 'critical',
+      source: 'workers/ledger',
+      title: `Release refused: ${row.payment_id}`,
+      message:
+        `moving ${remaining} ${row.currency} of payment ${row.payment_id} from pending to available would overdraw ` +
+        `merchant ${row.merchant_id}'s pending wallet; the release is held and tried again hourly`,
+      details: {
+        paymentId: row.payment_id,
+        merchantId: row.merchant_id,
+        currency: row.currency,
+        amount: remaining,
+        reason,
+        retryAfter: retryAfter.toISOString(),
+      },
+      merchantId: row.merchant_id,
+    });
+  }
+  return {
+    released: done.length,
+    amount,
+    refused: refused.map(({ row, remaining, reason }) => ({
+      paymentId: row.payment_id,
+      merchantId: row.merchant_id,
+      currency: row.currency,
+      amount: remaining,
+      reason,
+    })),
+  };
 }

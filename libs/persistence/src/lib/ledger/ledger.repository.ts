@@ -198,10 +198,15 @@ export async function isPendingRelease(em: EntityManager, paymentId: string): Pr
   return rows.length > 0;
 }
 
+/** A release in the queue, and when the ledger last refused it (null: never refused). */
+export interface DueReleaseRow extends PendingReleaseRow {
+  retry_after: Date | null;
+}
+
 /**
  * Captures whose cut-off has passed by `until`, oldest first (optionally one merchant's). With `capturedBefore`,
  * also captures made up to that instant whatever their cut-off: an on-demand settlement run with a cut-off
- * settles everything captured before it.
+ * settles everything captured before it. A release the ledger refused waits until its `retry_after`.
  */
 export function dueReleases(
   em: EntityManager,
@@ -209,20 +214,36 @@ export function dueReleases(
   limit: number,
   merchantId: string | null = null,
   capturedBefore: Date | null = null,
-): Promise<PendingReleaseRow[]> {
-  return sql<PendingReleaseRow>(
+): Promise<DueReleaseRow[]> {
+  return sql<DueReleaseRow>(
     em,
-    `SELECT r.capture_journal_id, r.payment_id, r.merchant_id, r.currency, r.available_at
+    `SELECT r.capture_journal_id, r.payment_id, r.merchant_id, r.currency, r.available_at, r.retry_after
        FROM ledger_pending_releases r
       WHERE (r.available_at <= $1
              OR ($4::timestamptz IS NOT NULL AND EXISTS (
                    SELECT 1 FROM ledger_journals j WHERE j.id = r.capture_journal_id AND j.occurred_at <= $4)))
         AND ($3::text IS NULL OR r.merchant_id = $3)
+        AND (r.retry_after IS NULL OR r.retry_after <= $1)
       ORDER BY r.available_at, r.capture_journal_id LIMIT $2`,
     [until, limit, merchantId, capturedBefore],
   );
 }
 
-export async function removePendingRelease(em: EntityManager, captureJournalId: string): Promise<void> {
-  await sql(em, `DELETE FROM ledger_pending_releases WHERE capture_journal_id = $1`, [captureJournalId]);
+export async function removePendingReleases(em: EntityManager, captureJournalIds: string[]): Promise<void> {
+  if (captureJournalIds.length === 0) return;
+  await sql(em, `DELETE FROM ledger_pending_releases WHERE capture_journal_id = ANY($1::text[])`, [captureJournalIds]);
+}
+
+/** Keeps a refused release in the queue, tried again from `retryAfter`. */
+export async function holdPendingRelease(
+  em: EntityManager,
+  captureJournalId: string,
+  retryAfter: Date,
+  refusal: string,
+): Promise<void> {
+  await sql(em, `UPDATE ledger_pending_releases SET retry_after = $2, refusal = $3 WHERE capture_journal_id = $1`, [
+    captureJournalId,
+    retryAfter,
+    refusal,
+  ]);
 }

@@ -12,6 +12,7 @@ import { RetentionWebhookDeliveries1764199000000 } from './1764199000000-retenti
 import { LedgerPostingSpeed1764210000000 } from './1764210000000-ledger-posting-speed';
 import { SettlementItemChecks1764220000000 } from './1764220000000-settlement-item-checks';
 import { RefundLedgerPosted1764300000000 } from './1764300000000-refund-ledger-posted';
+import { PendingReleaseRefusals1764310000000 } from './1764310000000-pending-release-refusals';
 
 /** Every migration, in order. Listed explicitly so bundlers keep them and the order is reviewable. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   LedgerPostingSpeed1764210000000,
   SettlementItemChecks1764220000000,
   RefundLedgerPosted1764300000000,
+  PendingReleaseRefusals1764310000000,
 ];

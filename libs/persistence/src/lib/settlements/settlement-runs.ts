@@ -9,8 +9,11 @@ import type { SettlementRunRow } from './settlement-views';
 
 /** A run that failed this many times in a row is given up (status `failed`) instead of retried forever. */
 export const SETTLEMENT_RUN_MAX_ATTEMPTS = 5;
-/** Release journals are posted per payment under the ledger lock; keep each transaction short. */
-const RELEASE_BATCH = 200;
+/**
+ * Releases per transaction, under the ledger lock. Each journal of a batch is its own subtransaction: at most 64
+ * keep PostgreSQL's per-backend cache of them from overflowing, which slows every other session's snapshots.
+ */
+const RELEASE_BATCH = 50;
 /** Merchants settled at once within a run: two connections of the worker's pool. */
 const RUN_PARALLELISM = 2;
 
@@ -82,16 +85,17 @@ async function renewLease(em: EntityManager, runId: string, leaseMs: number, set
   );
 }
 
-/** One refusal per merchant and currency: a resumed run that is refused again replaces its earlier entry. */
+/** One refusal per merchant, currency and code: a resumed run that is refused again replaces its earlier entry. */
 async function recordRefusal(em: EntityManager, runId: string, refusal: SettlementRefusalView): Promise<void> {
   await sql(
     em,
     `UPDATE settlement_runs
         SET refusals = coalesce((SELECT jsonb_agg(r) FROM jsonb_array_elements(refusals) r
-                                  WHERE NOT (r->>'merchantId' = $2 AND r->>'currency' = $3)), '[]'::jsonb)
+                                  WHERE NOT (r->>'merchantId' = $2 AND r->>'currency' = $3 AND r->>'code' = $5)),
+                                '[]'::jsonb)
                        || jsonb_build_array($4::jsonb)
       WHERE id = $1`,
-    [runId, refusal.merchantId, refusal.currency, JSON.stringify(refusal)],
+    [runId, refusal.merchantId, refusal.currency, JSON.stringify(refusal), refusal.code],
   );
 }
 
@@ -132,8 +136,20 @@ export async function executeRun(
           merchantId: run.merchant_id,
           capturedBefore,
         });
+        // A refused release is held (and alerted) by releaseDue; the run names the merchant's wallet it left out.
+        const refusedPairs = new Map(result.refused.map((r) => [`${r.merchantId}:${r.currency}`, r]));
+        for (const r of refusedPairs.values()) {
+          await recordRefusal(em, run.id, {
+            merchantId: r.merchantId,
+            currency: r.currency,
+            code: 'release_refused',
+            message:
+              `captures such as ${r.paymentId} could not move from pending to available (the pending wallet ` +
+              `would be overdrawn), so they are not settled; each is held and raised as an alert`,
+          });
+        }
         await renewLease(em, run.id, options.leaseMs);
-        return result.released;
+        return result.released + result.refused.length;
       });
       if (released < RELEASE_BATCH) break;
     }
